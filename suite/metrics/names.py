@@ -1,0 +1,86 @@
+"""Master list of metric names, like a logging-constants file: a typo is an import error, not a silent miss.
+
+Every metric declares its unit, its direction (`higher_is_better`, None when neither is better) and whether it is a
+scalar per seed or a curve over training steps. Experiments and checks refer to these constants only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Shape = Literal["scalar", "curve"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str
+    higher_is_better: bool | None
+    shape: Shape
+    description: str
+
+
+CATALOG: dict[str, Metric] = {}
+
+
+def _metric(name: str, unit: str, higher_is_better: bool | None, shape: Shape, description: str) -> str:
+    if name in CATALOG:
+        raise ValueError(f"metric {name!r} registered twice")
+    CATALOG[name] = Metric(name, unit, higher_is_better, shape, description)
+    return name
+
+
+def lookup(name: str) -> Metric:
+    from suite.errors import UserError
+
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise UserError(f"unknown metric {name!r}; known metrics: {', '.join(sorted(CATALOG))}") from None
+
+
+def benchmark_accuracy(benchmark: str) -> str:
+    """Name of the accuracy metric on one benchmark, e.g. `accuracy/math500`."""
+    return f"accuracy/{benchmark}"
+
+
+# --- Evaluation scalars (one value per seed) --------------------------------------------------------------------------
+BENCHMARKS = ("math500", "aime24", "theoremqa", "mmlu_pro_1k")
+for _b in BENCHMARKS:
+    _metric(benchmark_accuracy(_b), "fraction", True, "scalar", f"accuracy on {_b} (mean over samples)")
+ACCURACY_AVG = _metric("accuracy/avg", "fraction", True, "scalar", "mean accuracy over the four benchmarks")
+
+# Tiny-world evaluation (in-domain and out-of-domain problem families of the synthetic task)
+HELDOUT_ACCURACY = _metric("heldout_accuracy", "fraction", True, "scalar", "accuracy on held-out in-domain problems")
+OOD_ACCURACY = _metric("ood_accuracy", "fraction", True, "scalar", "accuracy on held-out problem families")
+TRAIN_ACCURACY_FINAL = _metric("train_accuracy_final", "fraction", True, "scalar", "training accuracy at the last step")
+MEAN_LENGTH_FINAL = _metric("mean_length_final", "tokens", None, "scalar", "mean response length at the last step")
+EXCEED_RATE_FINAL = _metric("exceed_rate_final", "fraction", False, "scalar", "exceed rate at the last step")
+KEYWORD_RATE = _metric("keyword_rate", "fraction", None, "scalar", "share of responses with >= 1 reflection keyword")
+ALTERNATIVELY_COUNT = _metric("alternatively_count", "count/response", None, "scalar", "mean 'alternatively,' count")
+WALL_TIME = _metric("wall_time_s", "s", False, "scalar", "wall-clock time of the job")
+
+# --- Training curves (one value per RL/SFT step) ----------------------------------------------------------------------
+RESPONSE_LENGTH = _metric("response_length", "tokens", None, "curve", "mean generated tokens incl. EOS, all samples")
+RESPONSE_LENGTH_TERMINATED = _metric(
+    "response_length_terminated", "tokens", None, "curve", "mean length of samples that did not hit the limit"
+)
+RESPONSE_LENGTH_CORRECT = _metric("response_length_correct", "tokens", None, "curve", "mean length of correct samples")
+RESPONSE_LENGTH_WRONG = _metric("response_length_wrong", "tokens", None, "curve", "mean length of wrong samples")
+EXCEED_RATE = _metric("exceed_rate", "fraction", False, "curve", "share of samples with gen_len + margin >= max_len")
+TRAIN_ACCURACY = _metric("train_accuracy", "fraction", True, "curve", "share of rollouts graded correct")
+HELDOUT_ACCURACY_CURVE = _metric("heldout_accuracy_curve", "fraction", True, "curve", "held-out accuracy every k steps")
+REWARD_OUTCOME = _metric("reward/outcome", "reward", True, "curve", "mean outcome-channel reward per sample")
+REWARD_REPETITION = _metric("reward/repetition", "reward", True, "curve", "mean summed repetition penalty per sample")
+KL = _metric("kl", "nats/token", None, "curve", "k1 KL to the reference policy, mean per token")
+ENTROPY = _metric("entropy", "nats/token", None, "curve", "policy entropy, mean per token")
+REPETITION_RATIO = _metric("repetition_ratio", "fraction", False, "curve", "share of tokens in repeated n-grams")
+WAIT_COUNT = _metric("keyword/wait", "count/response", None, "curve", "mean whole-word 'wait' count per response")
+ALTERNATIVELY_CURVE = _metric(
+    "keyword/alternatively,", "count/response", None, "curve", "mean 'alternatively,' (pivot) count per response"
+)
+KEYWORD_RATE_CURVE = _metric(
+    "keyword_rate_curve", "fraction", None, "curve", "share of responses with >= 1 of the five §6.1 keywords"
+)
+SFT_LOSS = _metric("sft_loss", "nats/token", False, "curve", "SFT completion-token cross-entropy")
