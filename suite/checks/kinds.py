@@ -1,0 +1,326 @@
+"""The five check kinds. See the package docstring for the table; each `evaluate` is a pure function of the run's
+observations and the (optional) reference."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+import numpy as np
+
+from suite import stats
+from suite.errors import UserError
+from suite.metrics.names import lookup
+from suite.observations import CurveSample, Observations, ScalarSample
+from suite.verdicts import CLAIM, FAIL, INCONCLUSIVE, PASS, REPRODUCTION, ROLES
+
+Reduce = Literal["mean", "last_quarter", "last", "max"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    kind: str
+    role: str
+    verdict: str
+    metric: str
+    arms: tuple[str, ...]
+    observed: float | None
+    expected: float | str | None
+    tolerance: str
+    evidence: str
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "role": self.role,
+            "verdict": self.verdict,
+            "metric": self.metric,
+            "arms": list(self.arms),
+            "observed": _num(self.observed),
+            "expected": _num(self.expected) if not isinstance(self.expected, str) else self.expected,
+            "tolerance": self.tolerance,
+            "evidence": self.evidence,
+        }
+
+
+def _num(x):
+    if x is None or isinstance(x, str):
+        return x
+    x = float(x)
+    return round(x, 10) if math.isfinite(x) else None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+@dataclass(frozen=True)
+class Check:
+    """Base: every check names a metric from the catalogue and has a role (claim or reproduction)."""
+
+    kind: ClassVar[str] = "check"
+    name: str
+    metric: str
+
+    role: str = CLAIM
+
+    def __post_init__(self):
+        lookup(self.metric)  # unknown metric -> UserError at declaration time
+        if self.role not in ROLES:
+            raise UserError(f"role must be one of {ROLES}, got {self.role!r}", where=f"check {self.name!r}")
+
+    def arms(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def evaluate(self, run: Observations, reference: "Reference | None") -> CheckResult:  # noqa: F821
+        raise NotImplementedError
+
+    def _result(self, verdict, observed, expected, tolerance, evidence) -> CheckResult:
+        return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), observed, expected,
+                           tolerance, evidence)
+
+    # -- access helpers: a metric missing from a run is a bug in the recipe, reported clearly -----------------------
+    def _scalar(self, obs: Observations, arm: str, source: str) -> ScalarSample:
+        try:
+            return obs[arm].scalars[self.metric]
+        except KeyError:
+            raise UserError(f"check {self.name!r} needs scalar metric {self.metric!r} of arm {arm!r}, "
+                            f"which the {source} does not contain") from None
+
+    def _curve(self, obs: Observations, arm: str, source: str) -> CurveSample:
+        try:
+            return obs[arm].curves[self.metric]
+        except KeyError:
+            raise UserError(f"check {self.name!r} needs curve metric {self.metric!r} of arm {arm!r}, "
+                            f"which the {source} does not contain") from None
+
+    def _value_sample(self, obs: Observations, arm: str, source: str, reduce: Reduce) -> ScalarSample:
+        """A scalar per seed, either the scalar metric itself or a reduction of each seed's curve."""
+        if lookup(self.metric).shape == "scalar":
+            return self._scalar(obs, arm, source)
+        curve = self._curve(obs, arm, source)
+        return ScalarSample.from_values(reduce_curve(curve.array(), reduce))
+
+
+def reduce_curve(curves: np.ndarray, reduce: Reduce) -> np.ndarray:
+    """Summarise each seed's curve (seeds, steps) to one number per seed."""
+    if curves.shape[1] == 0:
+        raise UserError("curve has no points")
+    if reduce == "mean":
+        return curves.mean(axis=1)
+    if reduce == "last":
+        return curves[:, -1]
+    if reduce == "max":
+        return curves.max(axis=1)
+    if reduce == "last_quarter":
+        k = max(1, curves.shape[1] // 4)
+        return curves[:, -k:].mean(axis=1)
+    raise UserError(f"unknown curve reduction {reduce!r}; use mean, last_quarter, last or max")
+
+
+# =====================================================================================================================
+@dataclass(frozen=True)
+class ScalarTolerance(Check):
+    """|mean(run) - expected| <= tolerance. `expected` defaults to the reference mean and the tolerance to the
+    reference's stored tolerance (derived from sampling error) when neither `abs_tol` nor `rel_tol` is given."""
+
+    kind: ClassVar[str] = "scalar_tolerance"
+    arm: str = ""
+    expected: float | None = None
+    abs_tol: float | None = None
+    rel_tol: float | None = None
+    role: str = REPRODUCTION
+    reduce: Reduce = "last_quarter"
+
+    def arms(self):
+        return (self.arm,)
+
+    def evaluate(self, run, reference):
+        observed = self._value_sample(run, self.arm, "run", self.reduce).mean
+        expected, tol, basis = self.expected, None, ""
+        if expected is None:
+            if reference is None:
+                return self._result(INCONCLUSIVE, observed, None, "n/a", "no reference to compare with")
+            expected = self._value_sample(reference.observations, self.arm, f"reference {reference.path}",
+                                          self.reduce).mean
+        if self.abs_tol is not None or self.rel_tol is not None:
+            tol = max(self.abs_tol or 0.0, (self.rel_tol or 0.0) * abs(expected))
+            basis = f"abs {self.abs_tol}" if self.rel_tol is None else f"max(abs {self.abs_tol or 0}, rel {self.rel_tol})"
+        elif reference is not None and (t := reference.tolerance(self.arm, self.metric)) is not None:
+            tol, basis = t
+        if tol is None:
+            raise UserError(f"check {self.name!r} has no tolerance: give abs_tol/rel_tol or store one in the reference")
+        diff = observed - expected
+        verdict = PASS if abs(diff) <= tol else FAIL
+        return self._result(verdict, observed, expected, f"±{_fmt(tol)} ({basis})",
+                            f"difference {_fmt(diff)} {'within' if verdict == PASS else 'outside'} ±{_fmt(tol)}")
+
+
+# =====================================================================================================================
+@dataclass(frozen=True)
+class SeedAgreement(Check):
+    """Two-sided test that the run's seeds and the reference's seeds share a mean (Welch t, or a bootstrap interval of
+    the difference). Not rejecting is weak evidence of agreement; the evidence line says how large a difference the
+    seeds could have hidden (the interval)."""
+
+    kind: ClassVar[str] = "seed_agreement"
+    arm: str = ""
+    alpha: float = 0.05
+    test: Literal["welch", "bootstrap"] = "welch"
+    role: str = REPRODUCTION
+    reduce: Reduce = "last_quarter"
+
+    def arms(self):
+        return (self.arm,)
+
+    def evaluate(self, run, reference):
+        obs = self._value_sample(run, self.arm, "run", self.reduce)
+        if reference is None:
+            return self._result(INCONCLUSIVE, obs.mean, None, "n/a", "no reference to compare with")
+        ref = self._value_sample(reference.observations, self.arm, f"reference {reference.path}", self.reduce)
+        tol = f"two-sided {self.test}, alpha={self.alpha}"
+        if obs.n < 2 or ref.n < 2 or ref.sd is None:
+            return self._result(INCONCLUSIVE, obs.mean, ref.mean, tol,
+                                f"needs >= 2 seeds on each side (run {obs.n}, reference {ref.n})")
+        if self.test == "bootstrap" and obs.values and ref.values:
+            lo, hi = stats.bootstrap_interval(ref.values, obs.values, confidence=1 - self.alpha)
+            verdict = PASS if lo <= 0 <= hi else FAIL
+            ev = f"{100 * (1 - self.alpha):.0f}% bootstrap interval of run - reference: [{_fmt(lo)}, {_fmt(hi)}]"
+        else:
+            r = stats.welch_from_stats(ref.mean, ref.sd, ref.n, obs.mean, obs.sd or 0.0, obs.n)
+            verdict = PASS if r.p_two_sided >= self.alpha else FAIL
+            ev = f"Welch t: difference {_fmt(r.difference)} ± {_fmt(r.se)} (SE), df={r.df:.1f}, p={r.p_two_sided:.3g}"
+        return self._result(verdict, obs.mean, ref.mean, tol, ev)
+
+
+# =====================================================================================================================
+@dataclass(frozen=True)
+class Directional(Check):
+    """Claim that `higher`'s metric exceeds `lower`'s, one-sided Welch across seeds.
+
+    pass: significant in the claimed direction (p < alpha). fail: significant in the opposite direction. Otherwise
+    inconclusive. With `min_effect`, the claimed difference must also exceed that margin.
+    """
+
+    kind: ClassVar[str] = "directional"
+    lower: str = ""
+    higher: str = ""
+    alpha: float = 0.05
+    min_effect: float = 0.0
+    reduce: Reduce = "last_quarter"
+    use_reference: bool = False  # evaluate on the reference's numbers instead of the run (audits a paper table)
+
+    def arms(self):
+        return (self.lower, self.higher)
+
+    def evaluate(self, run, reference):
+        if self.use_reference:
+            if reference is None:
+                return self._result(INCONCLUSIVE, None, "> 0", "n/a", "no reference to audit")
+            obs, src = reference.observations, f"reference {reference.path}"
+        else:
+            obs, src = run, "run"
+        a = self._value_sample(obs, self.lower, src, self.reduce)
+        b = self._value_sample(obs, self.higher, src, self.reduce)
+        expected = f"{self.higher} - {self.lower} > {_fmt(self.min_effect)}"
+        tol = f"one-sided Welch, alpha={self.alpha}"
+        if a.sd is None or b.sd is None:
+            return self._result(INCONCLUSIVE, b.mean - a.mean, expected, tol,
+                                f"needs a spread on both arms (seeds: {a.n}, {b.n})")
+        r = stats.welch_from_stats(a.mean + self.min_effect, a.sd, a.n, b.mean, b.sd, b.n)
+        diff = b.mean - a.mean
+        if r.p_greater < self.alpha:
+            verdict = PASS
+        elif r.p_less < self.alpha:
+            verdict = FAIL
+        else:
+            verdict = INCONCLUSIVE
+        ev = (f"{self.higher}={_fmt(b.mean)} (n={b.n}), {self.lower}={_fmt(a.mean)} (n={a.n}); "
+              f"difference {_fmt(diff)} ± {_fmt(r.se)} (SE); p(claimed)={r.p_greater:.3g}, p(opposite)={r.p_less:.3g}")
+        return self._result(verdict, diff, expected, tol, ev)
+
+
+# =====================================================================================================================
+@dataclass(frozen=True)
+class Trend(Check):
+    """Claim about a curve's direction over a window of training: the slope's confidence interval excludes 0 in the
+    claimed direction (pass), in the other direction (fail), or straddles 0 (inconclusive). `window` is a pair of
+    fractions of the run's steps."""
+
+    kind: ClassVar[str] = "trend"
+    arm: str = ""
+    direction: Literal["increasing", "decreasing"] = "increasing"
+    window: tuple[float, float] = (0.0, 1.0)
+    confidence: float = 0.95
+
+    def arms(self):
+        return (self.arm,)
+
+    def evaluate(self, run, reference):
+        curve = self._curve(run, self.arm, "run")
+        steps = np.asarray(curve.steps, dtype=float)
+        arr = curve.array()
+        if steps.size:
+            lo_s = steps[0] + self.window[0] * (steps[-1] - steps[0])
+            hi_s = steps[0] + self.window[1] * (steps[-1] - steps[0])
+            keep = (steps >= lo_s) & (steps <= hi_s)
+            steps, arr = steps[keep], arr[:, keep]
+        tol = f"{100 * self.confidence:.0f}% CI of the slope excludes 0"
+        if steps.size < 3:
+            return self._result(INCONCLUSIVE, None, self.direction, tol, f"only {steps.size} points in the window")
+        est = stats.slope_interval(steps, arr, confidence=self.confidence)
+        up = self.direction == "increasing"
+        if (est.ci_low > 0) if up else (est.ci_high < 0):
+            verdict = PASS
+        elif (est.ci_high < 0) if up else (est.ci_low > 0):
+            verdict = FAIL
+        else:
+            verdict = INCONCLUSIVE
+        ev = f"slope {_fmt(est.slope)}/step, CI [{_fmt(est.ci_low)}, {_fmt(est.ci_high)}] ({est.method})"
+        return self._result(verdict, est.slope, self.direction, tol, ev)
+
+
+# =====================================================================================================================
+@dataclass(frozen=True)
+class CurveBand(Check):
+    """The run's mean curve lies inside the reference seeds' pointwise band (mean ± k_sd·sd, never narrower than the
+    seeds' min..max) at >= `min_fraction` of the reference steps the run covers."""
+
+    kind: ClassVar[str] = "curve_band"
+    arm: str = ""
+    min_fraction: float = 0.8
+    k_sd: float | None = 2.0
+    role: str = REPRODUCTION
+
+    def arms(self):
+        return (self.arm,)
+
+    def evaluate(self, run, reference):
+        curve = self._curve(run, self.arm, "run")
+        tol = f">= {self.min_fraction:.0%} of points inside the reference band (k_sd={self.k_sd})"
+        if reference is None:
+            return self._result(INCONCLUSIVE, None, self.min_fraction, tol, "no reference to compare with")
+        ref = self._curve(reference.observations, self.arm, f"reference {reference.path}")
+        lo, hi = stats.reference_band(ref.array(), k_sd=self.k_sd)
+        rs = np.asarray(ref.steps, dtype=float)
+        xs = np.asarray(curve.steps, dtype=float)
+        if xs.size == 0 or rs.size == 0:
+            return self._result(INCONCLUSIVE, None, self.min_fraction, tol, "empty curve")
+        inside_range = (rs >= xs.min()) & (rs <= xs.max())
+        if inside_range.sum() == 0:
+            return self._result(INCONCLUSIVE, None, self.min_fraction, tol, "run and reference share no steps")
+        mean_run = np.interp(rs[inside_range], xs, curve.array().mean(axis=0))
+        frac = stats.fraction_inside(mean_run, lo[inside_range], hi[inside_range])
+        verdict = PASS if frac >= self.min_fraction else FAIL
+        ev = f"{frac:.0%} of {int(inside_range.sum())} reference steps inside the band"
+        return self._result(verdict, frac, self.min_fraction, tol, ev)
+
+
+CHECK_KINDS: dict[str, type[Check]] = {}
+for _cls in (ScalarTolerance, SeedAgreement, Directional, Trend, CurveBand):
+    if _cls.kind in CHECK_KINDS:
+        raise RuntimeError(f"check kind {_cls.kind!r} registered twice")
+    CHECK_KINDS[_cls.kind] = _cls

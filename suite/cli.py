@@ -1,0 +1,171 @@
+"""`longcot` command line: list, run, report (and eval / analyze from suite.eval.commands).
+
+Exit codes: 0 success; 1 some job failed; 2 bad input (one clear message, no traceback, nothing half-written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from suite.errors import UserError
+
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+DEFAULT_REFERENCES = Path(__file__).resolve().parent.parent / "reference_results"
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(s) for s in text.split(",") if s.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 0,1,2, got {text!r}") from None
+    if not seeds:
+        raise argparse.ArgumentTypeError("expected at least one seed")
+    return seeds
+
+
+def _override(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected FIELD=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own bad-input path: same exit code, same one-line style
+        self.print_usage(sys.stderr)
+        console.print(f"[red]error:[/red] {message}")
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="longcot", description="Reproduce the findings of 'Demystifying Long CoT Reasoning in LLMs'.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    common = _Parser(add_help=False)
+    common.add_argument("--experiments", default="experiments", metavar="PKG",
+                        help="Python package holding the experiment modules (default: experiments)")
+
+    lp = sub.add_parser("list", parents=[common], help="list experiments, scales and implementation status")
+    lp.set_defaults(func=cmd_list)
+
+    rp = sub.add_parser("run", parents=[common], help="run experiments and check them against references")
+    rp.add_argument("--only", nargs="+", metavar="ID", help="experiment ids (wildcards allowed: 'takeaway-4.*')")
+    rp.add_argument("--scale", default="tiny", help="tiny | gpu | paper (default: tiny)")
+    rp.add_argument("--seeds", type=_seeds, help="comma-separated seeds (default: each experiment's own)")
+    rp.add_argument("--out", type=Path, help="run directory (default: runs/<scale>)")
+    rp.add_argument("--jobs", type=int, default=1, help="parallel processes, one thread each (default: 1)")
+    rp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
+                    help="override a recipe field in every selected recipe that has it (checked against its type)")
+    rp.add_argument("--references", type=Path, default=DEFAULT_REFERENCES, help="reference results root")
+    rp.add_argument("--report", action="store_true", help="also write report.md and report.html")
+    rp.add_argument("--no-progress", action="store_true", help="no progress bars")
+    rp.set_defaults(func=cmd_run)
+
+    rep = sub.add_parser("report", help="write report.md and report.html for a run directory")
+    rep.add_argument("run_dir", type=Path)
+    rep.add_argument("--out", type=Path, help="where to write (default: the run directory)")
+    rep.set_defaults(func=cmd_report)
+
+    try:
+        from suite.eval.commands import add_analyze_parser, add_eval_parser
+    except ImportError:
+        pass
+    else:
+        add_eval_parser(sub)
+        add_analyze_parser(sub)
+    return p
+
+
+def cmd_list(args) -> int:
+    from suite.experiment import SCALES
+    from suite.registry import discover
+
+    exps = discover(args.experiments)
+    table = Table(title=f"{len(exps)} findings")
+    table.add_column("id")
+    table.add_column("section")
+    table.add_column("title")
+    for s in SCALES:
+        table.add_column(s)
+    for exp in exps.values():
+        cells = []
+        for s in SCALES:
+            st = exp.status(s)
+            cells.append({"implemented": "[green]implemented[/green]",
+                          "needs an external engine": "[yellow]recipe (engine)[/yellow]"}.get(st, "[dim]not yet[/dim]"))
+        table.add_row(exp.id, exp.claim.section, exp.title, *cells)
+    out.print(table)
+    return 0
+
+
+def cmd_run(args) -> int:
+    from suite import runner
+    from suite.registry import discover, select
+
+    if args.jobs < 1:
+        raise UserError(f"--jobs must be >= 1, got {args.jobs}")
+    exps = select(discover(args.experiments), args.only, args.scale)
+    runnable = [e for e in exps if e.status(args.scale) == "implemented"]
+    if args.only and not runnable:
+        raise UserError("; ".join(runner._not_run_message(e.id, args.scale, e.status(args.scale)) for e in exps))
+    run_dir = args.out or Path("runs") / args.scale
+    summary, errors = runner.run(
+        exps, args.scale, run_dir,
+        seeds=args.seeds, jobs=args.jobs, overrides=dict(args.overrides),
+        references_root=args.references, progress=not args.no_progress and sys.stderr.isatty(),
+        on_event=lambda m: console.print(m), command=shlex.join(["longcot", *sys.argv[1:]]),
+    )
+    print_verdicts(summary)
+    if args.report:
+        from suite.report import write_report
+
+        paths = write_report(run_dir)
+        console.print("report: " + ", ".join(str(p) for p in paths))
+    console.print(f"summary: {run_dir / 'summary.json'}")
+    return 1 if errors else 0
+
+
+def print_verdicts(summary: dict) -> None:
+    table = Table(title=f"verdicts at scale '{summary['scale']}'")
+    for col in ("experiment", "status", "claim verdict", "reproduction verdict", "checks"):
+        table.add_column(col)
+    for exp_id, e in summary["experiments"].items():
+        checks = e.get("checks", [])
+        counts = ", ".join(f"{sum(c['verdict'] == v for c in checks)} {v}" for v in ("pass", "fail", "inconclusive")
+                           ) if checks else "-"
+        table.add_row(exp_id, e["status"], e["claim_verdict"], e["reproduction_verdict"], counts)
+    out.print(table)
+
+
+def cmd_report(args) -> int:
+    from suite.report import write_report
+
+    paths = write_report(args.run_dir, out_dir=args.out)
+    for p in paths:
+        out.print(str(p))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return UserError.exit_code
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: finished seeds are kept; rerun the same command to resume")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

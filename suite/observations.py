@@ -1,0 +1,67 @@
+"""Observed values of one experiment at one scale, as the checks consume them: per arm, per metric, per seed.
+
+Both sides of a comparison use these types: a run's observations come from its per-seed `metrics.json` files, a
+reference's from `reference_results/` (where a summary-only entry, e.g. a paper table cell, has mean/sd/n but no
+per-seed values).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ScalarSample:
+    """One scalar metric of one arm across seeds."""
+
+    mean: float
+    sd: float | None  # between-seed standard deviation (ddof=1); None when unknown
+    n: int  # number of seeds (or independent runs) behind `mean`
+    values: tuple[float, ...] | None = None  # per-seed values, when known
+
+    @classmethod
+    def from_values(cls, values) -> "ScalarSample":
+        arr = np.asarray(list(values), dtype=float)
+        if arr.size == 0:
+            raise ValueError("no values")
+        sd = float(arr.std(ddof=1)) if arr.size >= 2 else None
+        return cls(float(arr.mean()), sd, int(arr.size), tuple(float(v) for v in arr))
+
+
+@dataclass(frozen=True)
+class CurveSample:
+    """One curve metric of one arm: shared steps and one row of values per seed."""
+
+    steps: tuple[float, ...]
+    values: tuple[tuple[float, ...], ...]  # (seeds, steps)
+
+    @classmethod
+    def from_seed_curves(cls, curves: list[tuple[list[float], list[float]]]) -> "CurveSample":
+        """Align per-seed (steps, values) curves on the steps common to all seeds; non-finite points are dropped."""
+        common = None
+        for steps, _ in curves:
+            s = set(float(x) for x in steps)
+            common = s if common is None else common & s
+        grid = sorted(common or ())
+        rows = []
+        for steps, values in curves:
+            lut = {float(s): float(v) for s, v in zip(steps, values)}
+            rows.append(tuple(lut[s] for s in grid))
+        keep = [i for i in range(len(grid)) if all(math.isfinite(r[i]) for r in rows)]
+        return cls(tuple(grid[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows))
+
+    def array(self) -> np.ndarray:
+        return np.asarray(self.values, dtype=float).reshape(len(self.values), len(self.steps))
+
+
+@dataclass(frozen=True)
+class ArmObservations:
+    scalars: dict[str, ScalarSample] = field(default_factory=dict)
+    curves: dict[str, CurveSample] = field(default_factory=dict)
+
+
+#: arm name -> observations
+Observations = dict[str, ArmObservations]

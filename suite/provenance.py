@@ -1,0 +1,82 @@
+"""Provenance recorded in every result file: suite version, git commit, library versions, hardware.
+
+`collect()` returns only fields that are stable on one machine, so that two runs with the same seeds write identical
+summaries; the date and wall time are kept apart (`timestamp()`), in timing files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+import suite
+
+LIBRARIES = ("torch", "numpy", "scipy", "transformers", "tokenizers", "math-verify", "sympy", "trl", "lm_eval", "vllm")
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def git_commit(root: Path | None = None) -> str:
+    root = root or Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+        if sha.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=5)
+        return sha.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def hardware() -> dict[str, object]:
+    hw: dict[str, object] = {
+        "machine": platform.machine(),
+        "system": platform.system(),
+        "cpu": cpu_model(),
+        "cpu_count": os.cpu_count(),
+    }
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            hw["gpu"] = torch.cuda.get_device_name(0)
+            hw["gpu_count"] = torch.cuda.device_count()
+    except Exception:  # torch missing or CUDA broken: the CPU description stands
+        pass
+    return hw
+
+
+def collect() -> dict[str, object]:
+    return {
+        "suite_version": suite.__version__,
+        "git_commit": git_commit(),
+        "libraries": library_versions(),
+        "hardware": hardware(),
+    }
+
+
+def timestamp() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()

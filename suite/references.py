@@ -1,0 +1,215 @@
+"""Reference results: `reference_results/<scale>/<experiment-id>.json` (or `.toml`), validated against a schema.
+
+File layout (JSON shown; TOML has the same structure):
+
+    {
+      "schema": "longcot.reference/1",
+      "experiment": "takeaway-3.3", "experiment_version": 1, "scale": "paper",
+      "source": "paper Table 1 (arXiv 2502.03373v1)",
+      "notes": ["free text: documented inconsistencies, deviations"],
+      "provenance": {"suite_version": ..., "git_commit": ..., "libraries": {...}, "hardware": ..., "date": ...},
+      "arms": {
+        "<arm>": {
+          "scalars": {"<metric>": {"per_seed": [..] | null, "mean": 0.5, "sd": 0.01 | null, "n": 4,
+                                    "tolerance": {"abs": 0.03, "basis": "how it was derived"} | null}},
+          "curves":  {"<metric>": {"steps": [...], "per_seed": [[...], ...]}}
+        }
+      }
+    }
+
+Raw per-seed values are the primary data; means and spreads are checked against them. Every error names the file and
+the field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from suite.errors import UserError
+from suite.metrics.names import CATALOG
+from suite.observations import ArmObservations, CurveSample, Observations, ScalarSample
+
+SCHEMA = "longcot.reference/1"
+REQUIRED_PROVENANCE = ("suite_version", "git_commit", "libraries", "hardware", "date")
+
+
+@dataclass(frozen=True)
+class Reference:
+    path: Path
+    experiment: str
+    experiment_version: int
+    scale: str
+    source: str
+    notes: tuple[str, ...]
+    provenance: dict
+    observations: Observations
+    tolerances: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+
+    def tolerance(self, arm: str, metric: str) -> tuple[float, str] | None:
+        return self.tolerances.get((arm, metric))
+
+
+def reference_path(root: Path, scale: str, experiment_id: str) -> Path | None:
+    for ext in (".json", ".toml"):
+        p = Path(root) / scale / f"{experiment_id}{ext}"
+        if p.exists():
+            return p
+    return None
+
+
+def load_reference(path: str | Path) -> Reference:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read reference file: {exc.strerror}", where=str(path)) from None
+    try:
+        data = tomllib.loads(raw.decode()) if path.suffix == ".toml" else json.loads(raw)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"not valid {path.suffix.lstrip('.').upper()}: {exc}", where=str(path)) from None
+    return parse_reference(data, path)
+
+
+class _V:
+    """Small validator that carries the file path and the JSON path of the value it looks at."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, at: str, msg: str):
+        raise UserError(msg, where=f"{self.path}: {at}")
+
+    def obj(self, d: Any, at: str) -> dict:
+        if not isinstance(d, dict):
+            self.fail(at, f"expected an object, got {type(d).__name__}")
+        return d
+
+    def key(self, d: dict, k: str, at: str) -> Any:
+        if k not in d:
+            self.fail(f"{at}.{k}" if at else k, "required field is missing")
+        return d[k]
+
+    def num(self, x: Any, at: str, *, allow_none=False) -> float | None:
+        if x is None and allow_none:
+            return None
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+            self.fail(at, f"expected a finite number, got {x!r}")
+        return float(x)
+
+    def str_(self, x: Any, at: str) -> str:
+        if not isinstance(x, str) or not x:
+            self.fail(at, f"expected a non-empty string, got {x!r}")
+        return x
+
+    def numlist(self, x: Any, at: str) -> list[float]:
+        if not isinstance(x, list) or not x:
+            self.fail(at, f"expected a non-empty list of numbers, got {x!r}")
+        return [self.num(v, f"{at}[{i}]") for i, v in enumerate(x)]
+
+
+def parse_reference(data: Any, path: Path) -> Reference:
+    v = _V(path)
+    d = v.obj(data, "(top level)")
+    schema = v.key(d, "schema", "")
+    if schema != SCHEMA:
+        v.fail("schema", f"expected {SCHEMA!r}, got {schema!r}")
+    experiment = v.str_(v.key(d, "experiment", ""), "experiment")
+    version = v.key(d, "experiment_version", "")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        v.fail("experiment_version", f"expected a positive integer, got {version!r}")
+    scale = v.str_(v.key(d, "scale", ""), "scale")
+    if scale not in ("tiny", "gpu", "paper"):
+        v.fail("scale", f"expected tiny, gpu or paper, got {scale!r}")
+    if path.parent.name in ("tiny", "gpu", "paper") and path.parent.name != scale:
+        v.fail("scale", f"file lives under {path.parent.name}/ but says scale {scale!r}")
+    if path.stem != experiment:
+        v.fail("experiment", f"file is named {path.name} but holds experiment {experiment!r}")
+    source = v.str_(v.key(d, "source", ""), "source")
+    notes = d.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        v.fail("notes", "expected a list of strings")
+    prov = v.obj(v.key(d, "provenance", ""), "provenance")
+    for k in REQUIRED_PROVENANCE:
+        v.key(prov, k, "provenance")
+
+    observations: Observations = {}
+    tolerances: dict[tuple[str, str], tuple[float, str]] = {}
+    arms = v.obj(v.key(d, "arms", ""), "arms")
+    if not arms:
+        v.fail("arms", "expected at least one arm")
+    for arm, body in arms.items():
+        at = f"arms.{arm}"
+        body = v.obj(body, at)
+        unknown = set(body) - {"scalars", "curves"}
+        if unknown:
+            v.fail(at, f"unexpected field(s) {sorted(unknown)}; allowed: scalars, curves")
+        scalars = {}
+        for metric, entry in v.obj(body.get("scalars", {}), f"{at}.scalars").items():
+            mat = f"{at}.scalars.{metric}"
+            _known_metric(v, metric, mat, "scalar")
+            scalars[metric], tol = _parse_scalar(v, entry, mat)
+            if tol is not None:
+                tolerances[(arm, metric)] = tol
+        curves = {}
+        for metric, entry in v.obj(body.get("curves", {}), f"{at}.curves").items():
+            mat = f"{at}.curves.{metric}"
+            _known_metric(v, metric, mat, "curve")
+            entry = v.obj(entry, mat)
+            steps = v.numlist(v.key(entry, "steps", mat), f"{mat}.steps")
+            rows = v.key(entry, "per_seed", mat)
+            if not isinstance(rows, list) or not rows:
+                v.fail(f"{mat}.per_seed", "expected a non-empty list of per-seed curves")
+            parsed = []
+            for i, row in enumerate(rows):
+                row = v.numlist(row, f"{mat}.per_seed[{i}]")
+                if len(row) != len(steps):
+                    v.fail(f"{mat}.per_seed[{i}]", f"has {len(row)} values but steps has {len(steps)}")
+                parsed.append(tuple(row))
+            curves[metric] = CurveSample(tuple(steps), tuple(parsed))
+        observations[arm] = ArmObservations(scalars, curves)
+    return Reference(path, experiment, version, scale, source, tuple(notes), prov, observations, tolerances)
+
+
+def _known_metric(v: _V, metric: str, at: str, shape: str) -> None:
+    m = CATALOG.get(metric)
+    if m is None:
+        v.fail(at, f"unknown metric {metric!r} (see suite/metrics/names.py)")
+    if m.shape != shape:
+        v.fail(at, f"metric {metric!r} is a {m.shape}, listed under {shape}s")
+
+
+def _parse_scalar(v: _V, entry: Any, at: str) -> tuple[ScalarSample, tuple[float, str] | None]:
+    entry = v.obj(entry, at)
+    mean = v.num(v.key(entry, "mean", at), f"{at}.mean")
+    n = v.key(entry, "n", at)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        v.fail(f"{at}.n", f"expected a positive integer, got {n!r}")
+    sd = v.num(entry.get("sd"), f"{at}.sd", allow_none=True)
+    if sd is not None and sd < 0:
+        v.fail(f"{at}.sd", f"a standard deviation cannot be negative, got {sd}")
+    per_seed = entry.get("per_seed")
+    values = None
+    if per_seed is not None:
+        values = tuple(v.numlist(per_seed, f"{at}.per_seed"))
+        if len(values) != n:
+            v.fail(f"{at}.n", f"n = {n} but per_seed has {len(values)} values")
+        arr = np.asarray(values)
+        if abs(arr.mean() - mean) > 1e-9 * max(1.0, abs(mean)):
+            v.fail(f"{at}.mean", f"mean {mean} disagrees with the mean of per_seed ({arr.mean():.12g})")
+        if n >= 2 and sd is not None and abs(arr.std(ddof=1) - sd) > 1e-9 * max(1.0, sd):
+            v.fail(f"{at}.sd", f"sd {sd} disagrees with the sd (ddof=1) of per_seed ({arr.std(ddof=1):.12g})")
+    tol = None
+    if entry.get("tolerance") is not None:
+        t = v.obj(entry["tolerance"], f"{at}.tolerance")
+        value = v.num(v.key(t, "abs", f"{at}.tolerance"), f"{at}.tolerance.abs")
+        if value <= 0:
+            v.fail(f"{at}.tolerance.abs", f"a tolerance must be positive, got {value}")
+        tol = (value, v.str_(v.key(t, "basis", f"{at}.tolerance"), f"{at}.tolerance.basis"))
+    return ScalarSample(mean, sd, n, values), tol
