@@ -10,7 +10,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _st
+
+
+def _scipy_stats():
+    from scipy import stats  # imported on first use: scipy.stats costs ~1 s at start-up
+
+    return stats
 
 # =====================================================================================================================
 # Two-sample tests on per-seed values
@@ -50,6 +55,7 @@ def welch_from_stats(mean_a: float, sd_a: float, n_a: int, mean_b: float, sd_b: 
     den = (va**2 / (n_a - 1) if n_a > 1 and va > 0 else 0.0) + (vb**2 / (n_b - 1) if n_b > 1 and vb > 0 else 0.0)
     df = num / den if den > 0 else math.inf
     t = diff / se
+    _st = _scipy_stats()
     dist = _st.norm if math.isinf(df) else _st.t(df)
     return TwoSampleResult(
         diff, se, df, float(2 * dist.sf(abs(t))), float(dist.sf(t)), float(dist.cdf(t))
@@ -128,10 +134,10 @@ def slope_interval(steps, curves, *, confidence: float = 0.95) -> SlopeEstimate:
     n = slopes.size
     if n >= 2:
         sd = slopes.std(ddof=1)
-        half = _st.t(n - 1).ppf(0.5 + confidence / 2) * sd / math.sqrt(n)
+        half = _scipy_stats().t(n - 1).ppf(0.5 + confidence / 2) * sd / math.sqrt(n)
         method = f"t-interval over {n} per-seed OLS slopes"
     else:
-        half = _st.t(len(steps) - 2).ppf(0.5 + confidence / 2) * slopes_se[0][1]
+        half = _scipy_stats().t(len(steps) - 2).ppf(0.5 + confidence / 2) * slopes_se[0][1]
         method = "OLS standard error of a single seed (ignores autocorrelation)"
     m = float(slopes.mean())
     return SlopeEstimate(m, m - float(half), m + float(half), n, method)
@@ -182,4 +188,4 @@ def binomial_se(p: float, n_problems: int, n_samples: int = 1) -> float:
 
 def two_run_tolerance(se: float, *, confidence: float = 0.95) -> float:
     """Half-width for |run - reference| when both carry independent error `se`: z · sqrt(2) · se."""
-    return float(_st.norm.ppf(0.5 + confidence / 2) * math.sqrt(2.0) * se)
+    return float(_scipy_stats().norm.ppf(0.5 + confidence / 2) * math.sqrt(2.0) * se)

@@ -11,6 +11,7 @@ evidence in words.
 | `curve_band`         | does the run's curve stay in the reference seeds' band?         | reproduction  |
 """
 
+from suite.checks.tables import table_agreement
 from suite.checks.kinds import (
     CHECK_KINDS,
     Check,
@@ -31,4 +32,5 @@ __all__ = [
     "ScalarTolerance",
     "SeedAgreement",
     "Trend",
+    "table_agreement",
 ]

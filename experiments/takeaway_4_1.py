@@ -1,0 +1,39 @@
+"""Takeaway 4.1 (CoT length stability), paper §4.1, Figure 2, Table 8.
+
+PPO with the classic reward (1 correct / 0 wrong / 0 exceed) from long-CoT SFT models with a 16K context: length grows
+toward the context limit, the exceed rate rises and levels off below 1, and accuracy collapses once length saturates
+("the red points ... correspond to the iteration where the accuracy dropped to near zero"). Figure 2 has no table.
+
+Changelog: v1 declaration (paper scale).
+"""
+
+from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
+from suite.checks import Trend
+from suite.experiment import Arm, Claim, Experiment, ScaleSpec
+from suite.metrics import names as M
+
+EXPERIMENT = Experiment(
+    id="takeaway-4.1",
+    title="CoT length stability under the classic reward",
+    claim=Claim("CoT length does not always scale up in a stable fashion.", "§4.1", "Figure 2; Table 8"),
+    arms=(Arm("llama_classic", "Llama-3.1-8B long-CoT SFT, classic reward"),
+          Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward")),
+    metrics=(M.RESPONSE_LENGTH, M.RESPONSE_LENGTH_TERMINATED, M.EXCEED_RATE, M.TRAIN_ACCURACY),
+    scales={
+        "paper": ScaleSpec(
+            recipes={"llama_classic": RL_T8_LLAMA_CLASSIC, "qwen_classic": RL_T8_QWEN_CLASSIC},
+            seeds=(42,),
+            checks=(
+                Trend("Llama length grows toward the context limit", M.RESPONSE_LENGTH, arm="llama_classic",
+                      direction="increasing"),
+                Trend("Llama exceed rate rises", M.EXCEED_RATE, arm="llama_classic", direction="increasing"),
+                Trend("Qwen length grows toward the context limit", M.RESPONSE_LENGTH, arm="qwen_classic",
+                      direction="increasing"),
+            ),
+            deviations=(
+                "OpenRLHF logs response_length_terminated as the mean over all samples of (not exceeded) x length, "
+                "not a conditional mean (PAPER.md §2.4); Figure 2(c) plots that quantity.",
+            ),
+        ),
+    },
+)

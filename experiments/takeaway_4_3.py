@@ -1,0 +1,35 @@
+"""Takeaway 4.3 (cosine reward hyperparameters), paper §4.3, Appendix Figure 9, Table 10.
+
+Rewards A (r0c=0, rLc=+10), B (+6/+5, wrong -10/0) and C (+10/+9, wrong -10/0), each with the repetition penalty:
+"if the reward for a correct answer increases with CoT length (r0c < rLc), the CoT length increases explosively", and
+"the lower the correct reward relative to the wrong reward, the longer the CoT length" (B longer than C).
+
+Changelog: v1 declaration (paper scale).
+"""
+
+from experiments._paper_recipes import RL_T10_A, RL_T10_B, RL_T10_C
+from suite.checks import Directional
+from suite.experiment import Arm, Claim, Experiment, ScaleSpec
+from suite.metrics import names as M
+
+EXPERIMENT = Experiment(
+    id="takeaway-4.3",
+    title="Cosine reward hyperparameters steer length",
+    claim=Claim("Cosine Reward can be tuned to incentivize various length scaling behaviors.", "§4.3",
+                "Appendix Figure 9; Table 10"),
+    arms=(Arm("reward_a", "r0c=0 < rLc=+10: longer correct answers earn more"),
+          Arm("reward_b", "r0c=+6, rLc=+5, r0w=-10, rLw=0"),
+          Arm("reward_c", "r0c=+10, rLc=+9, r0w=-10, rLw=0")),
+    metrics=(M.RESPONSE_LENGTH, M.EXCEED_RATE),
+    scales={
+        "paper": ScaleSpec(
+            recipes={"reward_a": RL_T10_A, "reward_b": RL_T10_B, "reward_c": RL_T10_C},
+            seeds=(42,),
+            checks=(
+                Directional("reward A lengthens CoT the most", M.RESPONSE_LENGTH, lower="reward_b", higher="reward_a"),
+                Directional("a lower correct reward relative to wrong gives longer CoT (B > C)", M.RESPONSE_LENGTH,
+                            lower="reward_c", higher="reward_b"),
+            ),
+        ),
+    },
+)

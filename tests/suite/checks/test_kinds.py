@@ -1,0 +1,147 @@
+"""Each check kind on small observations whose verdict is clear by construction."""
+
+from pathlib import Path
+
+import pytest
+
+from suite.checks import CurveBand, Directional, ScalarTolerance, SeedAgreement, Trend
+from suite.errors import UserError
+from suite.metrics import names as M
+from suite.observations import ArmObservations, CurveSample, ScalarSample
+from suite.references import Reference
+from suite.verdicts import FAIL, INCONCLUSIVE, PASS
+
+
+def scal(*values):
+    return ScalarSample.from_values(values)
+
+
+def curve(steps, *rows):
+    return CurveSample(tuple(steps), tuple(tuple(r) for r in rows))
+
+
+def ref(obs, tolerances=None):
+    return Reference(Path("ref.json"), "takeaway-4.2", 1, "tiny", "test", (), {}, obs, tolerances or {})
+
+
+RUN = {
+    "classic": ArmObservations({M.HELDOUT_ACCURACY: scal(0.50, 0.52, 0.51)},
+                               {M.RESPONSE_LENGTH: curve(range(5), [1, 2, 3, 4, 5], [1, 2, 3, 4, 6], [0, 2, 3, 5, 5])}),
+    "cosine": ArmObservations({M.HELDOUT_ACCURACY: scal(0.60, 0.61, 0.62)},
+                              {M.RESPONSE_LENGTH: curve(range(5), [1, 1, 1, 1, 1], [1, 1, 1, 1, 1.1], [1, 1, 1, 1, 0.9])}),
+}
+
+
+class TestScalarTolerance:
+    def test_passes_inside_and_fails_outside_an_absolute_tolerance(self):
+        ok = ScalarTolerance("near", M.HELDOUT_ACCURACY, arm="classic", expected=0.5, abs_tol=0.02)
+        bad = ScalarTolerance("far", M.HELDOUT_ACCURACY, arm="classic", expected=0.4, abs_tol=0.02)
+        assert ok.evaluate(RUN, None).verdict == PASS
+        assert bad.evaluate(RUN, None).verdict == FAIL
+
+    def test_relative_tolerance_scales_with_the_expected_value(self):
+        c = ScalarTolerance("rel", M.HELDOUT_ACCURACY, arm="classic", expected=0.55, rel_tol=0.1)  # ±0.055
+        assert c.evaluate(RUN, None).verdict == PASS
+
+    def test_uses_the_reference_mean_and_stored_tolerance(self):
+        r = ref({"classic": ArmObservations({M.HELDOUT_ACCURACY: ScalarSample(0.45, None, 4)})},
+                {("classic", M.HELDOUT_ACCURACY): (0.07, "sampling error")})
+        res = ScalarTolerance("t", M.HELDOUT_ACCURACY, arm="classic").evaluate(RUN, r)
+        assert res.verdict == PASS and res.expected == 0.45 and "sampling error" in res.tolerance
+        r2 = ref(r.observations, {("classic", M.HELDOUT_ACCURACY): (0.05, "tight")})
+        assert ScalarTolerance("t", M.HELDOUT_ACCURACY, arm="classic").evaluate(RUN, r2).verdict == FAIL
+
+    def test_without_a_reference_is_inconclusive(self):
+        assert ScalarTolerance("t", M.HELDOUT_ACCURACY, arm="classic").evaluate(RUN, None).verdict == INCONCLUSIVE
+
+    def test_a_metric_missing_from_the_run_is_a_clear_error(self):
+        with pytest.raises(UserError, match="ood_accuracy.*classic"):
+            ScalarTolerance("t", M.OOD_ACCURACY, arm="classic", expected=0.1, abs_tol=1).evaluate(RUN, None)
+
+
+class TestSeedAgreement:
+    def test_agrees_with_a_reference_drawn_from_the_same_values(self):
+        r = ref({"classic": ArmObservations({M.HELDOUT_ACCURACY: scal(0.505, 0.515, 0.51)})})
+        assert SeedAgreement("a", M.HELDOUT_ACCURACY, arm="classic").evaluate(RUN, r).verdict == PASS
+
+    def test_disagrees_with_a_clearly_different_reference(self):
+        r = ref({"classic": ArmObservations({M.HELDOUT_ACCURACY: scal(0.70, 0.71, 0.72)})})
+        assert SeedAgreement("a", M.HELDOUT_ACCURACY, arm="classic").evaluate(RUN, r).verdict == FAIL
+        boot = SeedAgreement("b", M.HELDOUT_ACCURACY, arm="classic", test="bootstrap")
+        assert boot.evaluate(RUN, r).verdict == FAIL
+
+    def test_a_summary_only_reference_without_sd_is_inconclusive(self):
+        r = ref({"classic": ArmObservations({M.HELDOUT_ACCURACY: ScalarSample(0.5, None, 4)})})
+        assert SeedAgreement("a", M.HELDOUT_ACCURACY, arm="classic").evaluate(RUN, r).verdict == INCONCLUSIVE
+
+
+class TestDirectional:
+    def test_passes_when_the_claimed_arm_is_significantly_higher(self):
+        c = Directional("cosine beats classic", M.HELDOUT_ACCURACY, lower="classic", higher="cosine")
+        assert c.evaluate(RUN, None).verdict == PASS
+
+    def test_a_claim_that_must_fail_does_fail(self):
+        c = Directional("classic beats cosine", M.HELDOUT_ACCURACY, lower="cosine", higher="classic")
+        assert c.evaluate(RUN, None).verdict == FAIL
+
+    def test_overlapping_arms_are_inconclusive(self):
+        run = {"a": ArmObservations({M.HELDOUT_ACCURACY: scal(0.5, 0.6, 0.4)}),
+               "b": ArmObservations({M.HELDOUT_ACCURACY: scal(0.52, 0.62, 0.42)})}
+        assert Directional("b>a", M.HELDOUT_ACCURACY, lower="a", higher="b").evaluate(run, None).verdict == INCONCLUSIVE
+
+    def test_curves_are_reduced_to_their_last_quarter(self):
+        c = Directional("cosine shorter", M.RESPONSE_LENGTH, lower="cosine", higher="classic")
+        res = c.evaluate(RUN, None)
+        assert res.verdict == PASS
+        assert res.observed == pytest.approx((5 + 6 + 5) / 3 - 1.0)  # last point of 5 steps = last quarter
+
+    def test_min_effect_raises_the_bar(self):
+        c = Directional("much better", M.HELDOUT_ACCURACY, lower="classic", higher="cosine", min_effect=0.2)
+        assert c.evaluate(RUN, None).verdict == FAIL
+
+    def test_can_audit_the_reference_instead_of_the_run(self):
+        r = ref({"x": ArmObservations({M.HELDOUT_ACCURACY: scal(0.1, 0.11, 0.12)}),
+                 "y": ArmObservations({M.HELDOUT_ACCURACY: scal(0.3, 0.31, 0.32)})})
+        c = Directional("y>x", M.HELDOUT_ACCURACY, lower="x", higher="y", use_reference=True)
+        assert c.evaluate({}, r).verdict == PASS
+
+
+class TestTrend:
+    def test_a_rising_curve_passes_an_increasing_claim_and_fails_a_decreasing_one(self):
+        up = Trend("grows", M.RESPONSE_LENGTH, arm="classic", direction="increasing")
+        down = Trend("shrinks", M.RESPONSE_LENGTH, arm="classic", direction="decreasing")
+        assert up.evaluate(RUN, None).verdict == PASS
+        assert down.evaluate(RUN, None).verdict == FAIL
+
+    def test_a_flat_noisy_curve_is_inconclusive(self):
+        assert Trend("g", M.RESPONSE_LENGTH, arm="cosine").evaluate(RUN, None).verdict == INCONCLUSIVE
+
+    def test_a_window_restricts_the_fit(self):
+        run = {"a": ArmObservations({}, {M.RESPONSE_LENGTH: curve(range(8), [0, 1, 2, 3, 3, 2, 1, 0],
+                                                                  [0, 1, 2, 3, 3, 2, 1, 0.1])})}
+        late = Trend("falls late", M.RESPONSE_LENGTH, arm="a", direction="decreasing", window=(0.5, 1.0))
+        early = Trend("rises early", M.RESPONSE_LENGTH, arm="a", direction="increasing", window=(0.0, 0.45))
+        assert late.evaluate(run, None).verdict == PASS
+        assert early.evaluate(run, None).verdict == PASS
+
+
+class TestCurveBand:
+    REF = ref({"classic": ArmObservations({}, {M.RESPONSE_LENGTH: curve(range(5), [1, 2, 3, 4, 5],
+                                                                       [1.2, 2.2, 3.2, 4.2, 5.2],
+                                                                       [0.8, 1.8, 2.8, 3.8, 4.8])})})
+
+    def test_a_run_inside_the_band_passes(self):
+        assert CurveBand("b", M.RESPONSE_LENGTH, arm="classic").evaluate(RUN, self.REF).verdict == PASS
+
+    def test_a_run_far_from_the_band_fails(self):
+        run = {"classic": ArmObservations({}, {M.RESPONSE_LENGTH: curve(range(5), [10, 20, 30, 40, 50])})}
+        res = CurveBand("b", M.RESPONSE_LENGTH, arm="classic").evaluate(run, self.REF)
+        assert res.verdict == FAIL and res.observed == pytest.approx(0.0)
+
+    def test_without_a_reference_is_inconclusive(self):
+        assert CurveBand("b", M.RESPONSE_LENGTH, arm="classic").evaluate(RUN, None).verdict == INCONCLUSIVE
+
+
+def test_unknown_metric_in_a_declaration_is_rejected():
+    with pytest.raises(UserError, match="unknown metric"):
+        Trend("x", "response_lenght", arm="a")

@@ -1,0 +1,97 @@
+"""Reference files: valid ones load; corrupt or incomplete ones give one error naming the file and the field."""
+
+import json
+
+import pytest
+
+from suite.errors import UserError
+from suite.references import load_reference
+
+
+def valid():
+    return {
+        "schema": "longcot.reference/1",
+        "experiment": "takeaway-4.1",
+        "experiment_version": 1,
+        "scale": "tiny",
+        "source": "hand-written test data",
+        "notes": ["a note"],
+        "provenance": {"suite_version": "0.1.0", "git_commit": "abc", "libraries": {}, "hardware": {}, "date": "d"},
+        "arms": {
+            "classic": {
+                "scalars": {"heldout_accuracy": {"per_seed": [0.4, 0.5, 0.6], "mean": 0.5, "sd": 0.1, "n": 3,
+                                                 "tolerance": {"abs": 0.05, "basis": "test"}}},
+                "curves": {"response_length": {"steps": [0, 1, 2], "per_seed": [[1, 2, 3], [1, 2, 4]]}},
+            }
+        },
+    }
+
+
+def write(tmp_path, data, name="takeaway-4.1.json", raw=None):
+    d = tmp_path / "tiny"
+    d.mkdir(exist_ok=True)
+    p = d / name
+    p.write_text(raw if raw is not None else json.dumps(data))
+    return p
+
+
+def test_a_valid_reference_loads_with_its_tolerance(tmp_path):
+    r = load_reference(write(tmp_path, valid()))
+    s = r.observations["classic"].scalars["heldout_accuracy"]
+    assert (s.mean, s.sd, s.n, s.values) == (0.5, 0.1, 3, (0.4, 0.5, 0.6))
+    assert r.tolerance("classic", "heldout_accuracy") == (0.05, "test")
+    assert r.observations["classic"].curves["response_length"].array().shape == (2, 3)
+
+
+def test_the_same_reference_in_toml_loads(tmp_path):
+    toml = """
+schema = "longcot.reference/1"
+experiment = "takeaway-4.1"
+experiment_version = 1
+scale = "tiny"
+source = "toml"
+[provenance]
+suite_version = "0.1.0"
+git_commit = "abc"
+hardware = "x"
+date = "d"
+[provenance.libraries]
+[arms.classic.scalars.heldout_accuracy]
+mean = 0.5
+n = 2
+per_seed = [0.4, 0.6]
+"""
+    r = load_reference(write(tmp_path, None, name="takeaway-4.1.toml", raw=toml))
+    assert r.observations["classic"].scalars["heldout_accuracy"].values == (0.4, 0.6)
+
+
+def test_corrupt_json_names_the_file(tmp_path):
+    p = write(tmp_path, None, raw='{"schema": "longcot.reference/1", ')
+    with pytest.raises(UserError) as e:
+        load_reference(p)
+    assert str(p) in str(e.value) and "not valid JSON" in str(e.value)
+
+
+@pytest.mark.parametrize("mutate, field, message", [
+    (lambda d: d.pop("source"), "source", "required field is missing"),
+    (lambda d: d["provenance"].pop("git_commit"), "provenance.git_commit", "missing"),
+    (lambda d: d["arms"]["classic"]["scalars"]["heldout_accuracy"].pop("n"), "heldout_accuracy.n", "missing"),
+    (lambda d: d["arms"]["classic"]["scalars"]["heldout_accuracy"].update(mean="high"), "heldout_accuracy.mean",
+     "finite number"),
+    (lambda d: d["arms"]["classic"]["scalars"]["heldout_accuracy"].update(mean=0.7), "heldout_accuracy.mean",
+     "disagrees"),
+    (lambda d: d["arms"]["classic"]["scalars"]["heldout_accuracy"].update(n=4), "heldout_accuracy.n", "per_seed has 3"),
+    (lambda d: d["arms"]["classic"]["curves"]["response_length"]["per_seed"].append([1, 2]),
+     "response_length.per_seed[2]", "has 2 values"),
+    (lambda d: d["arms"]["classic"]["scalars"].update(bogus={"mean": 1, "n": 1}), "scalars.bogus", "unknown metric"),
+    (lambda d: d.update(scale="gpu"), "scale", "lives under tiny/"),
+    (lambda d: d.update(schema="v0"), "schema", "expected 'longcot.reference/1'"),
+])
+def test_incomplete_or_wrong_fields_are_named(tmp_path, mutate, field, message):
+    data = valid()
+    mutate(data)
+    p = write(tmp_path, data)
+    with pytest.raises(UserError) as e:
+        load_reference(p)
+    text = str(e.value)
+    assert str(p) in text and field in text and message in text

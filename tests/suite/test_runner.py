@@ -1,0 +1,131 @@
+"""The runner on synthetic experiments: caching, resume, determinism, shared arms, dependencies, failures."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from suite import runner, verdicts
+from suite.errors import UserError
+from suite.registry import discover, select
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
+
+
+@pytest.fixture(scope="module")
+def exps():
+    return discover("synthetic_experiments")
+
+
+def run(exps, ids, out, **kw):
+    return runner.run(select(exps, ids, "tiny"), "tiny", out, progress=False, **kw)
+
+
+def test_shared_arms_run_once_and_dependencies_run_first(exps, tmp_path):
+    plan = runner.plan_run(select(exps, ["takeaway-4.*"], "tiny"), "tiny")
+    # 4.1's classic arm and 4.2's classic arm are the same recipe; 4.2's finetuned arm depends on it too.
+    assert len(plan.jobs) == 9
+    keys = [j.key for j in plan.jobs]
+    for job in plan.jobs:
+        for _, h in job.dependencies:
+            assert keys.index(f"{h}/seed-{job.seed}") < keys.index(job.key)
+    summary, errors = run(exps, ["takeaway-4.*"], tmp_path)
+    assert errors == {}
+    assert summary["experiments"]["takeaway-4.1"]["arms"]["classic"]["recipe_hash"] == \
+        summary["experiments"]["takeaway-4.2"]["arms"]["classic"]["recipe_hash"]
+
+
+def test_finished_seeds_are_skipped_on_a_second_run(exps, tmp_path):
+    run(exps, ["takeaway-4.1"], tmp_path)
+    events = []
+    runner.run(select(exps, ["takeaway-4.1"], "tiny"), "tiny", tmp_path, progress=False, on_event=events.append)
+    assert "3 already finished, 0 to run" in events[0]
+
+
+def test_two_runs_with_the_same_seeds_write_identical_summaries(exps, tmp_path):
+    run(exps, ["takeaway-4.*"], tmp_path / "a", jobs=2)
+    run(exps, ["takeaway-4.*"], tmp_path / "b", jobs=1)
+    a = (tmp_path / "a" / "summary.json").read_bytes()
+    assert a == (tmp_path / "b" / "summary.json").read_bytes()
+    m = "jobs/{}/seed-0/metrics.json"
+    h = json.loads(a)["experiments"]["takeaway-4.1"]["arms"]["classic"]["recipe_hash"]
+    assert (tmp_path / "a" / m.format(h)).read_bytes() == (tmp_path / "b" / m.format(h)).read_bytes()
+
+
+def test_different_seeds_give_different_metrics(exps, tmp_path):
+    s1, _ = run(exps, ["takeaway-4.1"], tmp_path / "a", seeds=(0, 1))
+    s2, _ = run(exps, ["takeaway-4.1"], tmp_path / "b", seeds=(5, 6))
+    assert s1["experiments"]["takeaway-4.1"]["checks"] != s2["experiments"]["takeaway-4.1"]["checks"]
+
+
+def test_a_run_killed_mid_way_resumes_and_produces_the_same_summary(tmp_path):
+    cmd = [sys.executable, "-m", "suite", "run", "--experiments", "synthetic_experiments", "--only", "takeaway-4.1",
+           "--scale", "tiny", "--set", "sleep_s=0.05", "--no-progress", "--references", str(tmp_path / "none")]
+    killed = subprocess.Popen(cmd + ["--out", str(tmp_path / "killed")], env=ENV, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    done = lambda: list((tmp_path / "killed" / "jobs").glob("*/seed-*/metrics.json"))  # noqa: E731
+    while len(done()) < 1 and time.time() < deadline:
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert 1 <= len(done()) < 3, "the kill should land between the first and the last seed"
+    assert not (tmp_path / "killed" / "summary.json").exists()
+    resumed = subprocess.run(cmd + ["--out", str(tmp_path / "killed")], env=ENV, cwd=tmp_path, capture_output=True,
+                             text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "already finished" in resumed.stderr and "0 already finished" not in resumed.stderr
+    clean = subprocess.run(cmd + ["--out", str(tmp_path / "clean")], env=ENV, cwd=tmp_path, capture_output=True)
+    assert clean.returncode == 0
+    assert (tmp_path / "killed" / "summary.json").read_bytes() == (tmp_path / "clean" / "summary.json").read_bytes()
+
+
+def test_a_damaged_metrics_file_is_rerun_not_trusted(exps, tmp_path):
+    summary, _ = run(exps, ["takeaway-4.1"], tmp_path)
+    h = summary["experiments"]["takeaway-4.1"]["arms"]["classic"]["recipe_hash"]
+    (tmp_path / "jobs" / h / "seed-1" / "metrics.json").write_text('{"recipe_hash": "')
+    events = []
+    runner.run(select(exps, ["takeaway-4.1"], "tiny"), "tiny", tmp_path, progress=False, on_event=events.append)
+    assert "2 already finished, 1 to run" in events[0]
+
+
+def test_a_failing_job_is_recorded_and_the_others_go_on(exps, tmp_path):
+    summary, errors = runner.run(list(exps.values()), "gpu", tmp_path, progress=False)
+    assert len(errors) == 1 and "synthetic failure" in next(iter(errors.values()))
+    assert summary["experiments"]["takeaway-5.2"]["status"] == verdicts.ERROR
+    assert summary["experiments"]["takeaway-4.1"]["status"] == verdicts.RAN
+    assert list(tmp_path.glob("jobs/*/seed-0/error.txt"))
+
+
+def test_unimplemented_and_engine_only_scales_are_reported_not_faked(exps, tmp_path):
+    summary, _ = runner.run(list(exps.values()), "paper", tmp_path, progress=False)
+    e = summary["experiments"]
+    assert e["takeaway-4.1"]["status"] == verdicts.NOT_EXECUTABLE
+    assert e["takeaway-4.2"]["status"] == verdicts.NOT_IMPLEMENTED
+    assert "checks" not in e["takeaway-4.2"] and not list(tmp_path.glob("jobs/*/seed-*"))
+
+
+def test_overrides_are_checked_against_recipe_fields_and_types(exps):
+    sel = select(exps, ["takeaway-4.1"], "tiny")
+    with pytest.raises(UserError, match="unknown recipe field 'slop'"):
+        runner.plan_run(sel, "tiny", overrides={"slop": "2"})
+    with pytest.raises(UserError, match="expected int"):
+        runner.plan_run(sel, "tiny", overrides={"steps": "many"})
+    plan = runner.plan_run(sel, "tiny", overrides={"slope": "2"})
+    assert plan.jobs[0].recipe.slope == 2.0
+
+
+def test_a_recipe_that_returns_an_unknown_metric_is_reported_by_name(tmp_path):
+    from synthetic_experiments._recipes import BrokenRecipe
+
+    from suite.recipes import JobContext
+
+    job = runner.Job(BrokenRecipe(mode="unknown-metric"), "h", 0)
+    with pytest.raises(UserError, match="no_such_metric"):
+        runner.validate_job_output(BrokenRecipe(mode="unknown-metric").run(0, JobContext(tmp_path, {})), job)
