@@ -1,0 +1,106 @@
+"""One contract test walks every declared finding (STYLE.md: 'a single contract test walks every experiment')."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from suite.checks import CHECK_KINDS, ScalarTolerance
+from suite.experiment import SCALES
+from suite.metrics.names import CATALOG
+from suite.recipes import recipe_hash
+from suite.references import load_reference, reference_path
+from suite.registry import discover
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPS = discover()
+EXPECTED_IDS = [f"takeaway-{x}" for x in ("3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "5.1", "5.2")]
+EXPECTED_IDS.append("section-6")
+#: findings whose paper-scale evidence is a table; the others are figures without published numbers
+TABLE_BACKED = {"takeaway-3.3": "Table 1", "takeaway-5.1": "Table 2", "takeaway-5.2": "Table 3", "section-6": "Table 4",
+                "takeaway-4.6": "Table 5"}
+
+
+def test_all_twelve_findings_are_discovered_in_paper_order():
+    assert list(EXPS) == EXPECTED_IDS
+
+
+@pytest.mark.parametrize("exp_id", EXPECTED_IDS)
+def test_each_finding_is_well_formed(exp_id):
+    exp = EXPS[exp_id]
+    assert exp.claim.quote and exp.claim.section.startswith("§") and exp.claim.evidence
+    assert "paper" in exp.scales, "every finding declares its paper-scale recipe"
+    for scale, spec in exp.scales.items():
+        assert scale in SCALES
+        assert set(spec.recipes) <= {a.name for a in exp.arms}
+        for check in spec.checks:
+            assert type(check).kind in CHECK_KINDS
+            assert check.metric in CATALOG and check.metric in exp.metrics
+            assert set(check.arms()) <= set(spec.recipes)
+        for recipe in spec.recipes.values():
+            assert len(recipe_hash(recipe)) == 64
+    if exp_id in TABLE_BACKED:
+        path = reference_path(ROOT / "reference_results", "paper", exp_id)
+        assert path is not None, f"{exp_id} is backed by {TABLE_BACKED[exp_id]}; its reference must exist"
+        ref = load_reference(path)
+        assert TABLE_BACKED[exp_id] in ref.source
+        cells = [c for c in exp.scales["paper"].checks if isinstance(c, ScalarTolerance)]
+        assert cells, "table-backed findings compare every cell"
+        for c in cells:
+            assert c.arm in ref.observations and c.metric in ref.observations[c.arm].scalars
+            assert ref.tolerance(c.arm, c.metric) is not None
+
+
+def test_shared_arms_share_a_recipe_hash():
+    # 4.5's two arms are the same runs as 4.2's cosine and cosine_rep (byte-identical scripts).
+    p42, p45 = EXPS["takeaway-4.2"].scales["paper"].recipes, EXPS["takeaway-4.5"].scales["paper"].recipes
+    assert recipe_hash(p42["cosine"]) == recipe_hash(p45["cosine"])
+    assert recipe_hash(p42["cosine_rep"]) == recipe_hash(p45["cosine_rep"])
+    assert recipe_hash(p42["cosine"]) != recipe_hash(p42["cosine_rep"])
+
+
+def test_paper_recipes_carry_the_tables_hyperparameters():
+    r = EXPS["takeaway-4.3"].scales["paper"].recipes
+    a = r["reward_a"]
+    assert (a.reward.outcome.r0_correct, a.reward.outcome.rL_correct) == (0.0, 10.0)
+    assert (a.num_episodes, a.samples_per_prompt, a.train_batch_size, a.max_epochs) == (4, 4, 512, 1)
+    assert a.reward.gammas == (1.0, 0.99) and a.reward.repetition.ngram_size == 40
+    ctx = EXPS["takeaway-4.4"].scales["paper"].recipes
+    assert [ctx[k].generate_max_len for k in ("ctx_4k", "ctx_8k", "ctx_16k")] == [2048, 6144, 14336]
+    g = EXPS["takeaway-4.6"].scales["paper"].recipes
+    assert g["gamma_999_99"].reward.gammas == (0.999, 0.99)
+    d = EXPS["section-6"].scales["paper"].recipes["direct_rl"]
+    assert (d.gae_lambda, d.num_episodes, d.rollout_batch_size, d.train_batch_size, d.generate_max_len) == \
+        (0.95, 20, 1024, 128, 3072)
+    c41 = EXPS["takeaway-4.1"].scales["paper"].recipes["llama_classic"]
+    assert c41.critic_learning_rate == 4.5e-6 and c41.reward.outcome.exceed_penalty == 0.0
+
+
+def test_paper_tolerances_follow_from_sampling_error_not_constants():
+    """Recompute every stored tolerance independently: z * sqrt(2 p(1-p) / (problems*samples) [+ subset term])."""
+    sampling = {"math500": (500, 4), "aime24": (30, 16), "theoremqa": (800, 4), "mmlu_pro_1k": (1000, 4)}
+    for path in sorted((ROOT / "reference_results" / "paper").glob("*.json")):
+        data = json.loads(path.read_text())
+        for arm, body in data["arms"].items():
+            for metric, cell in body["scalars"].items():
+                if metric == "accuracy/avg":
+                    continue
+                bench = metric.split("/")[1]
+                problems, samples = sampling[bench]
+                if "x 1 sample(s)" in cell["tolerance"]["basis"]:
+                    samples = 1
+                p = cell["mean"]
+                var = 2 * p * (1 - p) / (problems * samples)
+                if bench == "mmlu_pro_1k":
+                    var += 2 * p * (1 - p) / 1000 * (1 - 1000 / 12032)
+                assert cell["tolerance"]["abs"] == pytest.approx(1.96 * math.sqrt(var), rel=1e-3), (path.name, arm)
+
+
+def test_paper_table_averages_agree_with_their_rows():
+    for name in ("takeaway-5.1.json", "section-6.json"):
+        data = json.loads((ROOT / "reference_results" / "paper" / name).read_text())
+        for arm, body in data["arms"].items():
+            s = body["scalars"]
+            mean4 = sum(s[f"accuracy/{b}"]["mean"] for b in ("math500", "aime24", "theoremqa", "mmlu_pro_1k")) / 4
+            assert s["accuracy/avg"]["mean"] == pytest.approx(mean4, abs=0.0006), (name, arm)
