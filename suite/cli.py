@@ -16,7 +16,7 @@ from rich.table import Table
 from suite.errors import UserError
 
 console = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 DEFAULT_REFERENCES = Path(__file__).resolve().parent.parent / "reference_results"
 
@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("run_dir", type=Path)
     rep.add_argument("--out", type=Path, help="where to write (default: the run directory)")
     rep.set_defaults(func=cmd_report)
+
+    pp = sub.add_parser("promote", help="store a finished run as the reference results of its scale")
+    pp.add_argument("run_dir", type=Path)
+    pp.add_argument("--only", nargs="+", metavar="ID", help="experiment ids (default: every one that ran)")
+    pp.add_argument("--references", type=Path, default=DEFAULT_REFERENCES, help="reference results root")
+    pp.add_argument("--note", default="", help="a note stored with the reference")
+    pp.set_defaults(func=cmd_promote)
 
     try:
         from suite.eval.commands import add_analyze_parser, add_eval_parser
@@ -150,6 +157,14 @@ def cmd_report(args) -> int:
 
     paths = write_report(args.run_dir, out_dir=args.out)
     for p in paths:
+        out.print(str(p))
+    return 0
+
+
+def cmd_promote(args) -> int:
+    from suite.promote import promote
+
+    for p in promote(args.run_dir, args.references, only=args.only, note=args.note):
         out.print(str(p))
     return 0
 

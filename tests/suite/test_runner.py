@@ -129,3 +129,22 @@ def test_a_recipe_that_returns_an_unknown_metric_is_reported_by_name(tmp_path):
     job = runner.Job(BrokenRecipe(mode="unknown-metric"), "h", 0)
     with pytest.raises(UserError, match="no_such_metric"):
         runner.validate_job_output(BrokenRecipe(mode="unknown-metric").run(0, JobContext(tmp_path, {})), job)
+
+
+def test_a_promoted_run_is_reproduced_by_a_rerun_and_a_changed_recipe_is_caught(exps, tmp_path):
+    from suite.promote import promote
+
+    refs = tmp_path / "refs"
+    run(exps, ["takeaway-4.1"], tmp_path / "first")
+    [path] = promote(tmp_path / "first", refs)
+    assert path == refs / "tiny" / "takeaway-4.1.json"
+    same, _ = run(exps, ["takeaway-4.1"], tmp_path / "again", references_root=refs)
+    e = same["experiments"]["takeaway-4.1"]
+    assert e["reproduction_verdict"] == verdicts.MATCHES_REFERENCE, e["checks"]
+    # a different recipe (steeper growth) no longer matches the stored reference band
+    changed, _ = run(exps, ["takeaway-4.1"], tmp_path / "changed", references_root=refs, overrides={"slope": "1.5"})
+    e = changed["experiments"]["takeaway-4.1"]
+    band = next(c for c in e["checks"] if c["kind"] == "curve_band")
+    assert band["verdict"] == verdicts.FAIL
+    assert e["reproduction_verdict"] == verdicts.DEVIATES_FROM_REFERENCE
+    assert e["claim_verdict"] == verdicts.CLAIM_HOLDS  # length still grows: the claim is separate
