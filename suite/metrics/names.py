@@ -84,3 +84,39 @@ KEYWORD_RATE_CURVE = _metric(
     "keyword_rate_curve", "fraction", None, "curve", "share of responses with >= 1 of the five §6.1 keywords"
 )
 SFT_LOSS = _metric("sft_loss", "nats/token", False, "curve", "SFT completion-token cross-entropy")
+
+# --- Tiny-world RL diagnostics (suite.tiny.rl) ------------------------------------------------------------------------
+RESPONSE_LENGTH_TERMINATED_OFFICIAL = _metric(
+    "response_length_terminated_official", "tokens", None, "curve",
+    "official fork's mean over all samples of (not exceeded) * length; exceeded samples count as 0 (Fig. 2c)",
+)
+TRUNCATED_RATE = _metric("truncated_rate", "fraction", False, "curve", "share of samples that hit the limit without EOS")
+POLICY_LOSS = _metric("policy_loss", "loss", None, "curve", "clipped surrogate loss, mean over the step's minibatches")
+VALUE_LOSS = _metric("value_loss", "loss", False, "curve", "clipped critic loss, mean over the step's minibatches")
+CLIP_FRACTION = _metric("clip_fraction", "fraction", None, "curve", "share of tokens whose PPO ratio left 1 +- eps")
+HELDOUT_RESPONSE_LENGTH = _metric(
+    "heldout_response_length", "tokens", None, "curve", "mean response length on the held-out problems every k steps"
+)
+HELDOUT_EXCEED_RATE = _metric(
+    "heldout_exceed_rate", "fraction", False, "curve", "exceed rate on the held-out problems every k steps"
+)
+
+# --- Emergence statistics of `longcot analyze` (appended by suite.eval; §6.1 keywords, §6.2 coding rate) --------------
+KEYWORD_RECHECK = _metric("keyword/recheck", "count/response", None, "curve", "mean whole-word 'recheck' count")
+KEYWORD_ALTERNATIVELY = _metric(
+    "keyword/alternatively", "count/response", None, "curve", "mean whole-word 'alternatively' count (comma or not)"
+)
+KEYWORD_RETRY = _metric("keyword/retry", "count/response", None, "curve", "mean whole-word 'retry' count")
+KEYWORD_HOWEVER = _metric("keyword/however", "count/response", None, "curve", "mean whole-word 'however' count")
+KEYWORD_QUESTION_RATE = _metric(
+    "keyword_question_rate", "fraction", None, "curve", "share of questions with >= 1 response using a §6.1 keyword"
+)
+CODING_RATE = _metric("coding_rate", "fraction", None, "curve", "share of responses containing '```python' (§6.2)")
+N_ROLLOUTS = _metric("n_rollouts", "count", None, "curve", "rollouts logged at the step")
+
+# --- Tiny world (suite/tiny): SFT scalars and curves ------------------------------------------------------------------
+SFT_TRAIN_TOKENS = _metric("sft_train_tokens", "tokens", None, "scalar", "non-pad tokens seen by SFT (prompt + completion)")
+OOD_ACCURACY_CURVE = _metric("ood_accuracy_curve", "fraction", True, "curve", "OOD-family accuracy every k steps")
+TINY_FAMILIES = ("chain", "solve", "mixchain")
+for _f in TINY_FAMILIES:
+    _metric(f"heldout_accuracy/{_f}", "fraction", True, "scalar", f"held-out accuracy on the tiny family {_f}")
