@@ -1,0 +1,146 @@
+"""What every adapter needs: a correctness grader, the response length in tokens, and the outcome reward by setting.
+
+Graders are ``grader(completion_text, gold) -> bool``. :func:`default_grader` uses ``suite.verify`` (answer extraction
+and equivalence) when it is importable and otherwise falls back to exact string match of the last ``\\boxed{...}``.
+Pass your own grader (any picklable callable) to match the grader of the run you reproduce: the paper's section-4
+scripts use the Hendrycks MATH grader, §5.2 uses SymEval or an LLM judge (PAPER.md §2.3, §3.2).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+
+from suite.rewards.outcome import classic_reward, cosine_reward
+from suite.rewards.settings import ALL_SETTINGS, ClassicRewardSetting, CosineRewardSetting
+
+Grader = Callable[[str, str], bool]
+
+__all__ = ["Grader", "last_boxed", "boxed_exact_match", "default_grader", "resolve_grader", "resolve_outcome",
+           "outcome_reward", "token_length", "load_tokenizer"]
+
+
+def last_boxed(text: str) -> str | None:
+    r"""Content of the last ``\boxed{...}`` (or ``\fbox{...}``) in ``text``, braces balanced; None if there is none.
+
+    >>> last_boxed(r"so \boxed{1} or rather \boxed{\frac{1}{2}}.")
+    '\\frac{1}{2}'
+    >>> last_boxed("no answer") is None
+    True
+    """
+    start = max(text.rfind("\\boxed{"), text.rfind("\\fbox{"))
+    if start < 0:
+        return None
+    i = text.index("{", start) + 1
+    depth = 1
+    for j in range(i, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i:j]
+    return None  # unbalanced: the answer was cut off (typically a truncated rollout)
+
+
+def boxed_exact_match(completion: str, gold: str) -> bool:
+    r"""Fallback grader: the last boxed answer of ``completion`` equals ``gold`` (or ``gold``'s own last boxed answer)
+    after stripping surrounding whitespace. Deliberately strict: it never marks a wrong answer correct.
+
+    >>> boxed_exact_match(r"... \boxed{ 42 }", "42"), boxed_exact_match(r"\boxed{42}", r"\boxed{41}")
+    (True, False)
+    """
+    pred = last_boxed(completion)
+    if pred is None:
+        return False
+    target = last_boxed(gold)
+    return pred.strip() == (gold if target is None else target).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _verify_functions():
+    try:
+        from suite.verify import extract_answer, is_equivalent
+    except ImportError:
+        return None
+    return extract_answer, is_equivalent
+
+
+def default_grader(completion: str, gold: str) -> bool:
+    r"""``suite.verify.is_equivalent(gold, suite.verify.extract_answer(completion))`` when ``suite.verify`` provides
+    them, else :func:`boxed_exact_match`. A module-level function, so it pickles into worker processes.
+
+    >>> default_grader(r"The answer is \boxed{7}.", "7")
+    True
+    """
+    funcs = _verify_functions()
+    if funcs is None:
+        return boxed_exact_match(completion, gold)
+    extract_answer, is_equivalent = funcs
+    pred = extract_answer(completion)
+    return pred is not None and bool(is_equivalent(gold, pred))  # suite.verify takes (gold, pred)
+
+
+def resolve_grader(grader: Grader | str | None) -> Grader:
+    """A grader from a callable, a ``"package.module:function"`` string (for config files that cannot hold
+    callables: verl's ``reward_kwargs``, OpenRLHF's environment), or None for :func:`default_grader`."""
+    if grader is None:
+        return default_grader
+    if callable(grader):
+        return grader
+    module, sep, name = str(grader).partition(":")
+    if not sep:
+        raise ValueError(f"grader must be a callable or 'package.module:function', got {grader!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+OutcomeSetting = CosineRewardSetting | ClassicRewardSetting
+
+
+def resolve_outcome(setting: OutcomeSetting | str) -> OutcomeSetting:
+    """A cosine or classic outcome setting, given as an object or by its name in ``settings.ALL_SETTINGS``."""
+    if isinstance(setting, str):
+        if setting not in ALL_SETTINGS:
+            raise ValueError(f"unknown reward setting {setting!r}; known: {sorted(ALL_SETTINGS)}")
+        setting = ALL_SETTINGS[setting]
+    if not isinstance(setting, (CosineRewardSetting, ClassicRewardSetting)):
+        raise TypeError(f"adapters pay a cosine or classic outcome reward, got {type(setting).__name__}")
+    return setting
+
+
+def outcome_reward(setting: OutcomeSetting, gen_len: int, max_len: int, correct: bool) -> float:
+    """:func:`cosine_reward` or :func:`classic_reward` with the setting's values.
+
+    >>> from suite.rewards.settings import COSINE_DEFAULT, CLASSIC
+    >>> outcome_reward(COSINE_DEFAULT, 7168, 14336, True), outcome_reward(CLASSIC, 14336, 14336, True)
+    (1.5, 0.0)
+    """
+    if isinstance(setting, CosineRewardSetting):
+        return cosine_reward(gen_len, max_len, correct, **setting.kwargs())
+    return classic_reward(gen_len, max_len, correct, **setting.kwargs())
+
+
+@functools.lru_cache(maxsize=4)
+def load_tokenizer(name_or_path: str):
+    """The policy's tokenizer (``transformers.AutoTokenizer``), loaded once per process."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(name_or_path)
+
+
+def token_length(text: str, tokenizer) -> int:
+    """Generated length of a decoded response, in the policy tokenizer's tokens, counted like the official code.
+
+    The official length is ``action_mask.sum()``: generated tokens *including* the EOS. Engines that hand us text
+    usually decoded it with ``skip_special_tokens=True``, dropping the EOS, so one token is added back unless the
+    text still ends with the EOS string. Re-encoding decoded text can differ from the generated ids by a few tokens
+    (tokenisation is not unique); use token ids where the engine provides them (the TRL adapter does).
+
+    ``tokenizer`` is a ``transformers`` tokenizer or a name/path to load one.
+    """
+    if isinstance(tokenizer, str):
+        tokenizer = load_tokenizer(tokenizer)
+    n = len(tokenizer.encode(text, add_special_tokens=False))
+    eos = getattr(tokenizer, "eos_token", None)
+    return n if eos and text.endswith(eos) else n + 1
