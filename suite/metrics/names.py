@@ -115,7 +115,9 @@ CODING_RATE = _metric("coding_rate", "fraction", None, "curve", "share of respon
 N_ROLLOUTS = _metric("n_rollouts", "count", None, "curve", "rollouts logged at the step")
 
 # --- Tiny world (suite/tiny): SFT scalars and curves ------------------------------------------------------------------
-SFT_TRAIN_TOKENS = _metric("sft_train_tokens", "tokens", None, "scalar", "non-pad tokens seen by SFT (prompt + completion)")
+SFT_TRAIN_TOKENS = _metric(
+    "sft_train_tokens", "tokens", None, "scalar", "non-pad tokens seen by SFT (prompt + completion)"
+)
 OOD_ACCURACY_CURVE = _metric("ood_accuracy_curve", "fraction", True, "curve", "OOD-family accuracy every k steps")
 TINY_FAMILIES = ("chain", "solve", "mixchain")
 for _f in TINY_FAMILIES:

@@ -1,0 +1,272 @@
+"""Supervised fine-tuning of TinyGPT on tiny-world traces, and the evaluation it logs.
+
+`train_sft(config, seed, workdir)` builds the training set (problems from the `train` split of the configured families,
+one trace per problem in the configured style, optional noise), trains from scratch with the loss on completion tokens
+only (weighted: injected slips weigh 0), cosine LR with linear warmup, AdamW; evaluates held-out (in-domain) and OOD
+accuracy every `eval_every` steps by sampling (temperature 0.7, top-p 0.95: the paper's protocol, PAPER.md §4); saves a
+checkpoint to `workdir/checkpoint`; returns {"scalars", "curves", "timing"}.
+
+Determinism: same config and seed -> bit-identical "scalars" and "curves" (one CPU thread, deterministic algorithms,
+all randomness from seeded generators). Wall-clock numbers live under "timing", which is not deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from torch.nn import functional as F
+
+from suite.metrics import names as M
+from suite.tiny import task
+from suite.tiny.model import TinyGPT, TinyGPTConfig, generate, save_checkpoint
+
+
+@dataclass(frozen=True)
+class SFTConfig:
+    # data
+    families: tuple[str, ...] = ("chain",)  # in-domain training families
+    ood_families: tuple[str, ...] = ("mixchain",)  # evaluated, never trained on
+    style: str = "long"  # direct | short | long | constructed
+    n_train: int = 2000  # problems per family (one trace each; `solve` is capped at task.TRAIN_POOL["solve"])
+    slip_rate: float = 0.3  # per-step slip probability in emergent long traces (each slip is caught and corrected)
+    wrong_answer_rate: float = 0.0  # share of traces whose final answer is replaced by a wrong one (noisy references)
+    web_fraction: float = 0.0  # share of extra "web-like" examples (other families, unfiltered, 30% wrong)
+    web_families: tuple[str, ...] = ("solve",)
+    # model (~0.1M params: the feasibility study's 0.2M point trains at ~20k tokens/s on one thread)
+    n_layer: int = 2
+    n_head: int = 4
+    n_embd: int = 64
+    block_size: int = 256
+    # optimisation
+    steps: int = 1500
+    batch_size: int = 32
+    lr: float = 3e-3  # tiny models tolerate (and need) a high LR to learn arithmetic facts within ~1k steps
+    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
+    warmup_steps: int = 100
+    weight_decay: float = 0.1
+    grad_clip: float = 1.0
+    # evaluation
+    eval_every: int = 250
+    eval_n: int = 128  # held-out problems per family
+    eval_temperature: float = 0.7
+    eval_top_p: float = 0.95
+    eval_max_new_tokens: int = 160
+    log_every: int = 10  # sft_loss curve resolution
+
+
+def model_config(cfg: SFTConfig, vocab_size: int) -> TinyGPTConfig:
+    return TinyGPTConfig(vocab_size=vocab_size, block_size=cfg.block_size, n_layer=cfg.n_layer, n_head=cfg.n_head,
+                         n_embd=cfg.n_embd)
+
+
+def set_determinism() -> None:
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+
+
+# --- Data -------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Example:
+    ids: list[int]  # [bos] + prompt + completion + [eos]
+    weights: list[float]  # per position of `ids`: weight of predicting ids[i] (0 on the prompt)
+
+
+def prompt_ids(tok, problem: task.Problem) -> list[int]:
+    return [tok.bos_id, *tok.encode(problem.prompt)]
+
+
+def make_example(tok, problem: task.Problem, tr: task.Trace) -> Example:
+    p = prompt_ids(tok, problem)
+    comp = [tok.token_to_id[w] for w in tr.words] + [tok.eos_id]
+    return Example(p + comp, [0.0] * len(p) + list(tr.weights) + [1.0])
+
+
+def build_dataset(cfg: SFTConfig, tok, seed: int) -> list[Example]:
+    rng = random.Random(f"sft-data|{seed}")
+    examples = []
+    for fam in cfg.families:
+        # the problem set depends on the family and size only (seed 0): seeds vary traces, init and order
+        for p in task.make_split(fam, "train", min(cfg.n_train, task.TRAIN_POOL.get(fam, cfg.n_train)), seed=0):
+            tr = task.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate)
+            tr = task.noisy_answer(tr, rng, cfg.wrong_answer_rate)
+            examples.append(make_example(tok, p, tr))
+    n_web = round(cfg.web_fraction * len(examples))
+    for fam_i in range(n_web):
+        fam = cfg.web_families[fam_i % len(cfg.web_families)]
+        p = task.sample_problem(fam, rng)
+        if task.split_of(p) == "train":
+            examples.append(make_example(tok, p, task.web_like(p, rng)))
+    return examples
+
+
+def collate(batch: Sequence[Example], pad_id: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Right-padded inputs x (B,T), targets y (B,T) and loss weights w (B,T) for next-token prediction."""
+    T = max(len(e.ids) for e in batch) - 1
+    x = torch.full((len(batch), T), pad_id, dtype=torch.long)
+    y = torch.full((len(batch), T), pad_id, dtype=torch.long)
+    w = torch.zeros(len(batch), T)
+    for i, e in enumerate(batch):
+        n = len(e.ids) - 1
+        x[i, :n] = torch.tensor(e.ids[:-1])
+        y[i, :n] = torch.tensor(e.ids[1:])
+        w[i, :n] = torch.tensor(e.weights[1:])
+    return x, y, w
+
+
+# --- Evaluation -------------------------------------------------------------------------------------------------------
+
+def sample_responses(model: TinyGPT, tok, problems: Sequence[task.Problem], *, temperature: float, top_p: float,
+                     max_new_tokens: int, seed: int, batch_size: int = 64,
+                     banned_words: Sequence[str] = ()) -> list[dict]:
+    """One sampled response per problem: [{"text", "length", "finished", "correct", "wait", "alternatively"}]."""
+    out = []
+    banned = [tok.token_to_id[w] for w in banned_words]
+    for s in range(0, len(problems), batch_size):
+        chunk = problems[s : s + batch_size]
+        ps = [prompt_ids(tok, p) for p in chunk]
+        P = max(map(len, ps))
+        ids = torch.tensor([[tok.pad_id] * (P - len(p)) + p for p in ps])  # left-padded
+        seeds = [(seed * 1_000_003 + s + i) for i in range(len(chunk))]
+        g = generate(model, ids, max_new_tokens=max_new_tokens, eos_id=tok.eos_id, pad_id=tok.pad_id,
+                     temperature=temperature, top_p=top_p, seeds=seeds, banned_ids=banned)
+        for i, p in enumerate(chunk):
+            n = int(g.lengths[i])
+            text = tok.decode(g.tokens[i, :n].tolist())
+            out.append({
+                "text": text, "length": n, "finished": bool(g.finished[i]), "correct": task.verify(p, text),
+                "wait": task.count_keyword(text, "wait"), "alternatively": task.count_keyword(text, "alternatively,"),
+            })
+    return out
+
+
+def summarise(records: Sequence[dict]) -> dict[str, float]:
+    n = max(len(records), 1)
+    return {
+        "accuracy": sum(r["correct"] for r in records) / n,
+        "length": sum(r["length"] for r in records) / n,
+        "wait": sum(r["wait"] for r in records) / n,
+        "alternatively": sum(r["alternatively"] for r in records) / n,
+        "keyword_rate": sum((r["wait"] + r["alternatively"]) > 0 for r in records) / n,
+        "finished": sum(r["finished"] for r in records) / n,
+    }
+
+
+def eval_sets(cfg: SFTConfig) -> dict[str, list[task.Problem]]:
+    """Fixed evaluation problems (independent of the training seed): held-out in-domain and OOD families."""
+    sets = {f: task.make_split(f, "heldout", cfg.eval_n, seed=12345) for f in cfg.families}
+    for f in cfg.ood_families:
+        sets[f] = task.make_split(f, "heldout", cfg.eval_n, seed=12345)
+    return sets
+
+
+def evaluate(model, tok, cfg: SFTConfig, sets: dict, seed: int) -> dict[str, dict]:
+    return {f: sample_responses(model, tok, probs, temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
+                                max_new_tokens=cfg.eval_max_new_tokens, seed=seed)
+            for f, probs in sets.items()}
+
+
+# --- Training ---------------------------------------------------------------------------------------------------------
+
+def lr_at(step: int, cfg: SFTConfig) -> float:
+    """Linear warmup to cfg.lr, then cosine decay to cfg.lr * min_lr_ratio at the last step."""
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    frac = (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps)
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+
+
+def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
+              progress: Callable[[int, dict], None] | None = None) -> dict:
+    set_determinism()
+    t0 = time.perf_counter()
+    workdir = Path(workdir)
+    tok = task.make_tokenizer()
+    data = build_dataset(cfg, tok, seed)
+    sets = eval_sets(cfg)
+    torch.manual_seed(seed)
+    model = TinyGPT(model_config(cfg, tok.vocab_size))
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+    order_rng = random.Random(f"sft-order|{seed}")
+    order: list[int] = []
+    curves: dict[str, dict[str, list]] = {}
+
+    def log(name: str, step: int, value: float) -> None:
+        c = curves.setdefault(name, {"step": [], "value": []})
+        c["step"].append(step)
+        c["value"].append(value)
+
+    def run_eval(step: int) -> dict[str, dict]:
+        res = evaluate(model, tok, cfg, sets, seed=seed + 7919 * step)
+        summ = {f: summarise(r) for f, r in res.items()}
+        in_dom = [summ[f] for f in cfg.families]
+        log(M.HELDOUT_ACCURACY_CURVE, step, sum(s["accuracy"] for s in in_dom) / len(in_dom))
+        log(M.RESPONSE_LENGTH, step, sum(s["length"] for s in in_dom) / len(in_dom))
+        log(M.WAIT_COUNT, step, sum(s["wait"] for s in in_dom) / len(in_dom))
+        log(M.ALTERNATIVELY_CURVE, step, sum(s["alternatively"] for s in in_dom) / len(in_dom))
+        if cfg.ood_families:
+            log(M.OOD_ACCURACY_CURVE, step, sum(summ[f]["accuracy"] for f in cfg.ood_families) / len(cfg.ood_families))
+        if progress:
+            progress(step, summ)
+        return res
+
+    train_tokens = 0
+    t_train = 0.0
+    for step in range(cfg.steps):
+        if step % cfg.eval_every == 0 and step > 0:
+            run_eval(step)
+        ts = time.perf_counter()
+        batch = []
+        while len(batch) < cfg.batch_size:
+            if not order:
+                order = list(range(len(data)))
+                order_rng.shuffle(order)
+            batch.append(data[order.pop()])
+        x, y, w = collate(batch, tok.pad_id)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, cfg)
+        model.train()
+        logits = model(x)  # (B, T, V)
+        nll = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), reduction="none")
+        loss = (nll * w.reshape(-1)).sum() / w.sum().clamp(min=1.0)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        t_train += time.perf_counter() - ts
+        train_tokens += int((x != tok.pad_id).sum())
+        if step % cfg.log_every == 0 or step == cfg.steps - 1:
+            log(M.SFT_LOSS, step, float(loss.detach()))
+    final = run_eval(cfg.steps)
+    summ = {f: summarise(r) for f, r in final.items()}
+    in_dom = [summ[f] for f in cfg.families]
+    scalars = {
+        M.HELDOUT_ACCURACY: sum(s["accuracy"] for s in in_dom) / len(in_dom),
+        M.OOD_ACCURACY: (sum(summ[f]["accuracy"] for f in cfg.ood_families) / len(cfg.ood_families)
+                         if cfg.ood_families else float("nan")),
+        M.MEAN_LENGTH_FINAL: sum(s["length"] for s in in_dom) / len(in_dom),
+        M.KEYWORD_RATE: sum(s["keyword_rate"] for s in in_dom) / len(in_dom),
+        M.ALTERNATIVELY_COUNT: sum(s["alternatively"] for s in in_dom) / len(in_dom),
+        M.SFT_TRAIN_TOKENS: float(train_tokens),
+    }
+    for f, s in summ.items():
+        scalars[f"heldout_accuracy/{f}"] = s["accuracy"]
+    wall = time.perf_counter() - t0
+    save_checkpoint(workdir / "checkpoint", model, tok,
+                    {"sft_config": asdict(cfg), "seed": seed, "scalars": scalars})
+    return {
+        "scalars": scalars,
+        "curves": curves,
+        "timing": {M.WALL_TIME: wall, "train_time_s": t_train, "train_tokens_per_s": train_tokens / max(t_train, 1e-9)},
+        "records": {f: r for f, r in final.items()},
+    }
+
