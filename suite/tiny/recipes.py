@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from suite.recipes.base import JobContext, Recipe
-from suite.tiny.sft import SFTConfig
+from suite.tiny.rl.config import RLConfig
+from suite.tiny.sft_config import SFTConfig
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,44 @@ class TinySFTRecipe(Recipe):
 
         out = train_sft(self.sft, seed, ctx.workdir, progress=lambda step, _: ctx.report(step, self.sft.steps))
         return {"scalars": out["scalars"], "curves": out["curves"]}
+
+
+def rl_problem_sets(families: tuple[str, ...], n_train: int, n_eval: int, *, seed: int = 2) -> tuple[list, list]:
+    """RL training prompts from the SFT families (equal shares of n_train, at most 500 per family: `solve` has only
+    ~600 distinct training problems) and held-out problems from hash buckets training never draws from."""
+    from suite.tiny import task
+
+    train, heldout = [], []
+    for f in families:
+        train += task.make_split(f, "train", min(500, n_train // len(families)), seed=seed)
+        heldout += task.make_split(f, "heldout", n_eval // len(families), seed=seed)
+    return train, heldout
+
+
+@dataclass(frozen=True)
+class TinyRLRecipe(Recipe):
+    """RL from a tiny SFT checkpoint (`suite.tiny.rl.train.train_rl`): PPO as the paper ran it, or a variant.
+
+    The SFT recipe is a dependency: the runner trains it once per seed (shared by every RL arm that names the same
+    SFT recipe) and this job starts from its `checkpoint/`.
+    """
+
+    kind: ClassVar[str] = "tiny-rl"
+    rl: RLConfig
+    init: TinySFTRecipe = field(default_factory=TinySFTRecipe)
+    n_train: int = 1000  # RL training prompts, split equally over the SFT families
+    problem_seed: int = 2
+
+    def dependencies(self):
+        return {"init": self.init}
+
+    def run(self, seed: int, ctx: JobContext) -> dict:
+        from suite.tiny import sft, task
+        from suite.tiny.rl.train import train_rl
+
+        train, heldout = rl_problem_sets(self.init.sft.families, self.n_train, self.rl.eval_size,
+                                         seed=self.problem_seed)
+        result = train_rl(self.rl, seed, ctx.dependencies["init"] / "checkpoint", ctx.workdir, train, heldout,
+                          task.verify, encode_prompt=sft.prompt_ids,
+                          progress=lambda step, _: ctx.report(step, self.rl.steps))
+        return {"scalars": result["scalars"], "curves": result["curves"]}

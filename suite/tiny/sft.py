@@ -25,39 +25,7 @@ from torch.nn import functional as F
 from suite.metrics import names as M
 from suite.tiny import task
 from suite.tiny.model import TinyGPT, TinyGPTConfig, generate, save_checkpoint
-
-
-@dataclass(frozen=True)
-class SFTConfig:
-    # data
-    families: tuple[str, ...] = ("chain",)  # in-domain training families
-    ood_families: tuple[str, ...] = ("mixchain",)  # evaluated, never trained on
-    style: str = "long"  # direct | short | long | constructed
-    n_train: int = 2000  # problems per family (one trace each; `solve` is capped at task.TRAIN_POOL["solve"])
-    slip_rate: float = 0.3  # per-step slip probability in emergent long traces (each slip is caught and corrected)
-    wrong_answer_rate: float = 0.0  # share of traces whose final answer is replaced by a wrong one (noisy references)
-    web_fraction: float = 0.0  # share of extra "web-like" examples (other families, unfiltered, 30% wrong)
-    web_families: tuple[str, ...] = ("solve",)
-    # model (~0.1M params: the feasibility study's 0.2M point trains at ~20k tokens/s on one thread)
-    n_layer: int = 2
-    n_head: int = 4
-    n_embd: int = 64
-    block_size: int = 256
-    # optimisation
-    steps: int = 1500
-    batch_size: int = 32
-    lr: float = 3e-3  # tiny models tolerate (and need) a high LR to learn arithmetic facts within ~1k steps
-    min_lr_ratio: float = 0.1  # cosine decays to lr * min_lr_ratio
-    warmup_steps: int = 100
-    weight_decay: float = 0.1
-    grad_clip: float = 1.0
-    # evaluation
-    eval_every: int = 250
-    eval_n: int = 128  # held-out problems per family
-    eval_temperature: float = 0.7
-    eval_top_p: float = 0.95
-    eval_max_new_tokens: int = 160
-    log_every: int = 10  # sft_loss curve resolution
+from suite.tiny.sft_config import SFTConfig  # noqa: F401 - re-exported: SFTConfig is part of this module's API
 
 
 def model_config(cfg: SFTConfig, vocab_size: int) -> TinyGPTConfig:
