@@ -4,11 +4,12 @@ PPO with the classic reward (1 correct / 0 wrong / 0 exceed) from long-CoT SFT m
 toward the context limit, the exceed rate rises and levels off below 1, and accuracy collapses once length saturates
 ("the red points ... correspond to the iteration where the accuracy dropped to near zero"). Figure 2 has no table.
 
-Changelog: v1 declaration (paper scale).
+Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe's classic arm, shared with 4.2).
 """
 
 from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
-from suite.checks import Trend
+from experiments._tiny_recipes import RL_CLASSIC, TINY_DEVIATIONS
+from suite.checks import CurveBand, SeedAgreement, Trend
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
@@ -17,9 +18,22 @@ EXPERIMENT = Experiment(
     title="CoT length stability under the classic reward",
     claim=Claim("CoT length does not always scale up in a stable fashion.", "§4.1", "Figure 2; Table 8"),
     arms=(Arm("llama_classic", "Llama-3.1-8B long-CoT SFT, classic reward"),
-          Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward")),
-    metrics=(M.RESPONSE_LENGTH, M.RESPONSE_LENGTH_TERMINATED, M.EXCEED_RATE, M.TRAIN_ACCURACY),
+          Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward"),
+          Arm("classic", "tiny long-CoT SFT model, classic reward (tiny scale)")),
+    metrics=(M.RESPONSE_LENGTH, M.RESPONSE_LENGTH_TERMINATED, M.EXCEED_RATE, M.TRAIN_ACCURACY, M.HELDOUT_ACCURACY),
     scales={
+        "tiny": ScaleSpec(
+            recipes={"classic": RL_CLASSIC},
+            seeds=(0, 1, 2),
+            checks=(
+                Trend("length grows under the classic reward", M.RESPONSE_LENGTH, arm="classic"),
+                Trend("the exceed rate rises", M.EXCEED_RATE, arm="classic"),
+                CurveBand("length curve within the reference band", M.RESPONSE_LENGTH, arm="classic"),
+                CurveBand("exceed-rate curve within the reference band", M.EXCEED_RATE, arm="classic"),
+                SeedAgreement("held-out accuracy agrees with the reference", M.HELDOUT_ACCURACY, arm="classic"),
+            ),
+            deviations=TINY_DEVIATIONS,
+        ),
         "paper": ScaleSpec(
             recipes={"llama_classic": RL_T8_LLAMA_CLASSIC, "qwen_classic": RL_T8_QWEN_CLASSIC},
             seeds=(42,),
