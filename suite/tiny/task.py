@@ -265,6 +265,113 @@ def _long_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace
     return b.build()
 
 
+# --- `long_indep`: verification by an independent route (docs/tiny_world.md, "Attempt: independent-route verification")
+
+EXTRA_STYLES = ("long_indep",)  # accepted by `trace`, not in STYLES (tests and callers iterate over STYLES)
+
+
+def _route_program(problem: Problem, route: int) -> list[tuple[tuple, str, tuple]]:
+    """The steps of one way to compute a `chain` result, as (left, op, right) with operands ("c", const) or ("r", i)
+    (the result of step i). Route 0: left to right (`12 + 7 = 19 , 19 - 3 = 16 , ...`). Route 1: sum the added
+    operands (P), sum the subtracted ones (N), net them (`P - N = D` or `N - P = D`), then `start + D` /
+    `start - D`; its intermediate values are partial sums of operands, never the left-to-right values, so it cannot be
+    copied from a route-0 pass. Both routes have k steps and every value stays in 0..NMAX."""
+    if route == 0:
+        prog: list[tuple[tuple, str, tuple]] = []
+        cur: tuple = ("c", problem.start)
+        for op, n in problem.ops:
+            prog.append((cur, op, ("c", n)))
+            cur = ("r", len(prog) - 1)
+        return prog
+    prog = []
+
+    def total(ns: list[int]):
+        if not ns:
+            return None, 0
+        ref: tuple = ("c", ns[0])
+        for n in ns[1:]:
+            prog.append((ref, "+", ("c", n)))
+            ref = ("r", len(prog) - 1)
+        return ref, sum(ns)
+
+    p_ref, p_val = total([n for op, n in problem.ops if op == "+"])
+    n_ref, n_val = total([n for op, n in problem.ops if op == "-"])
+    start = ("c", problem.start)
+    if n_ref is None:
+        prog.append((start, "+", p_ref))
+    elif p_ref is None:
+        prog.append((start, "-", n_ref))
+    elif p_val >= n_val:
+        prog.append((p_ref, "-", n_ref))
+        prog.append((start, "+", ("r", len(prog) - 1)))
+    else:
+        prog.append((n_ref, "-", p_ref))
+        prog.append((start, "-", ("r", len(prog) - 1)))
+    return prog
+
+
+def _route_attempt(problem: Problem, route: int, rng: random.Random, slip: bool,
+                   avoid: set[int]) -> tuple[_Builder, int]:
+    """One pass by `route` (`... , so v`); with `slip`, one step's result is off by 1-2 (weight 0) and the error
+    propagates through the steps that use it; a slipped final value avoids `avoid` (so two passes agree only when
+    right)."""
+    prog = _route_program(problem, route)
+    for _ in range(100):
+        at = rng.randrange(len(prog)) if slip else -1
+        b, vals, ok = _Builder(), [], True
+        for i, (lft, op, rgt) in enumerate(prog):
+            a = lft[1] if lft[0] == "c" else vals[lft[1]]
+            n = rgt[1] if rgt[0] == "c" else vals[rgt[1]]
+            val = _apply(op, a, n)
+            if i == at:
+                val = _slip(rng, val)
+            if not (0 <= a <= NMAX and 0 <= n <= NMAX and 0 <= val <= NMAX):
+                ok = False
+                break
+            b.add(f"{a} {op} {n} =")
+            b.add(str(val), 0.0 if i == at else 1.0)
+            b.add(",")
+            vals.append(val)
+        cur = vals[-1] if ok else None
+        if ok and (not slip or (cur != int(problem.answer) and cur not in avoid)):
+            b.add(f"so {cur}")
+            return b, cur
+    return _route_attempt(problem, route, rng, False, avoid)
+
+
+def _long_indep_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace:
+    """Like `_long_chain`, but consecutive passes use different routes (0, 1, 0, 1, ...; `_route_program`): a pass
+    left to right, `check` and a pass by operand sums, the two results side by side (`so 15 = 15 ok` /
+    `so 16 > 15 X wait` and another pass by the other route), until two consecutive passes (= two different routes)
+    agree. Slips as in `_long_chain` (probability `slip_rate` per pass, at most 2, weight 0)."""
+    b = _Builder()
+    prev: int | None = None
+    wrong: set[int] = set()
+    n_slips = 0
+    route = 0
+    while True:
+        if prev is not None and not b.words[-1] == "wait":
+            b.add("check")
+        slip = n_slips < 2 and rng.random() < slip_rate
+        n_slips += slip
+        att, v = _route_attempt(problem, route, rng, slip, wrong | ({prev} if prev is not None else set()))
+        b.words.extend(att.words)
+        b.weights.extend(att.weights)
+        if prev is not None:
+            rel = "=" if v == prev else "<" if v < prev else ">"
+            b.add(f"{rel} {prev}")
+            if v == prev:
+                b.add("ok")
+                break
+            b.add("X wait")
+        prev = v
+        route = 1 - route
+        if v != int(problem.answer):
+            wrong.add(v)
+    b.add(f"answer \\boxed{{ {problem.answer} }}")
+    return b.build()
+
+
 def _try_words(x: int, a: int, bb: int, product: int | None = None) -> str:
     p = x * a if product is None else product
     return f"try {x} : {x} * {a} = {p} , {p} + {bb} = {p + bb}"
@@ -344,7 +451,11 @@ def trace(problem: Problem, style: str, rng: random.Random, *, slip_rate: float 
         return _long_chain(problem, rng, slip_rate)
     if style == "constructed":
         return _constructed(problem, rng, slip_rate)
-    raise ValueError(f"unknown style {style!r}; known: {STYLES}")
+    if style == "long_indep":  # independent-route verification for `chain`; other families fall back to `long`
+        if problem.family == "chain":
+            return _long_indep_chain(problem, rng, slip_rate)
+        return trace(problem, "long", rng, slip_rate=slip_rate)
+    raise ValueError(f"unknown style {style!r}; known: {STYLES + EXTRA_STYLES}")
 
 
 def noisy_answer(tr: Trace, rng: random.Random, rate: float) -> Trace:
