@@ -1,0 +1,85 @@
+"""Rollouts: sample responses for a batch of prompts, grade them, and score every generated token with the policy,
+the reference and (for PPO) the critic.
+
+Prompts of different lengths are LEFT-padded to a common width P (the `suite.tiny.model` convention); every forward
+pass gets the attention mask of real tokens, so positions and logits match the sampler's. Responses are right-padded
+after the EOS, which causal attention never lets an earlier token see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+
+@dataclass
+class Rollout:
+    """One rollout batch of B = prompts x samples rows, grouped contiguously by prompt. T = max_new_tokens."""
+
+    problems: list  # (B,) the problem of each row
+    prompt_ids: torch.Tensor  # (B, P) long, left-padded
+    prompt_mask: torch.Tensor  # (B, P) long, 1 on real prompt tokens
+    tokens: torch.Tensor  # (B, T) long, pad after EOS
+    lengths: torch.Tensor  # (B,) long, generated tokens incl. EOS (= T for truncated rows)
+    finished: torch.Tensor  # (B,) bool, an EOS was generated
+    mask: torch.Tensor  # (B, T) float, 1.0 on generated tokens incl. EOS (the official action_mask)
+    texts: list[str]  # (B,) decoded responses (specials dropped)
+    correct: list[bool]  # (B,) the verifier's verdicts
+
+
+def length_mask(lengths: torch.Tensor, width: int) -> torch.Tensor:
+    """(B,) lengths -> (B, width) float mask with ones on the first `length` positions."""
+    return (torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)).float()
+
+
+def left_pad(prompts: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Ragged prompt ids -> (ids (B, P), mask (B, P)), left-padded with `pad_id`."""
+    width = max(len(p) for p in prompts)
+    ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(prompts), width), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        if len(p):
+            ids[i, width - len(p):] = torch.as_tensor(list(p), dtype=torch.long)
+            mask[i, width - len(p):] = 1
+    return ids, mask
+
+
+def row_seeds(seed: int, step: int, rows: int) -> list[int]:
+    """Per-row sampling seeds: a pure function of (seed, step, row), so a row's sample never depends on its batch."""
+    return [(seed << 32) + (step << 12) + i for i in range(rows)]
+
+
+@torch.no_grad()
+def sample(model, generate: Callable, prompt_ids: torch.Tensor, *, max_new_tokens: int, eos_id: int, pad_id: int,
+           temperature: float, top_p: float, seeds: Sequence[int]):
+    """Sample one response per row. Returns (tokens (B, T), lengths (B,), finished (B,))."""
+    out = generate(model, prompt_ids, max_new_tokens=max_new_tokens, eos_id=eos_id, pad_id=pad_id,
+                   temperature=temperature, top_p=top_p, seeds=list(seeds))
+    return out.tokens, out.lengths.long(), out.finished.bool()
+
+
+def score_tokens(model, prompt_ids: torch.Tensor, prompt_mask: torch.Tensor, tokens: torch.Tensor, *,
+                 with_entropy: bool = False) -> dict[str, torch.Tensor]:
+    """Log-probabilities of the response tokens under `model`, and its values if it has a value head.
+
+    `prompt_ids`, `prompt_mask` (B, P); `tokens` (B, T) response ids. Returns "logp" (B, T); "values" (B, T) for a
+    critic (the value of the state before each response token, OpenRLHF's `values[:, :-1][:, -num_actions:]`);
+    "entropy" (B, T) of the full next-token distribution when asked. Gradients flow unless the caller disables them.
+    """
+    p = prompt_ids.shape[1]
+    seq = torch.cat([prompt_ids, tokens], dim=1)[:, :-1]  # (B, P + T - 1): the last token predicts nothing
+    attn = None
+    if not bool(prompt_mask.all()):
+        attn = torch.cat([prompt_mask, torch.ones_like(tokens)], dim=1)[:, :-1]
+    res = model(seq, attention_mask=attn) if attn is not None else model(seq)
+    logits, values = res if isinstance(res, tuple) else (res, None)
+    logprobs = F.log_softmax(logits[:, p - 1:].float(), dim=-1)  # (B, T, V): position P-1+j predicts token j
+    out = {"logp": logprobs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1)}
+    if values is not None:
+        out["values"] = values[:, p - 1:].float()
+    if with_entropy:
+        out["entropy"] = -(logprobs.exp() * logprobs).sum(-1)
+    return out

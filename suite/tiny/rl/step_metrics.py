@@ -1,0 +1,54 @@
+"""What one RL step logs: the per-step curves the reward findings need (ROADMAP, Takeaways 4.1-4.6), keyed by the
+names in `suite.metrics.names`.
+
+Two length conventions, both logged (PAPER.md §2.4 last bullet):
+- `response_length_terminated` (catalogue name) is the **conditional** mean length of samples that did not exceed
+  (gen_len + margin < max_len), None when every sample exceeded;
+- `response_length_terminated_official` is the official fork's unconditional mean of (not exceeded) * length, where
+  exceeded samples count as 0. Fig. 2(c) of the paper plots this one.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from suite.metrics import names
+from suite.metrics.length import exceeded  # the official rule: gen_len + margin >= max_len
+from suite.tiny.rl.advantages import masked_mean
+from suite.tiny.rl.rollout import Rollout
+
+
+def _mean(xs: list[float]) -> float | None:
+    return float(sum(xs) / len(xs)) if xs else None
+
+
+def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tensor,
+                    repetition: torch.Tensor | None, kl: torch.Tensor, entropy: torch.Tensor,
+                    repetition_ngram_size: int) -> dict[str, float | None]:
+    """Scalars for one rollout batch. `scores` (B,) outcome rewards; `repetition` (B, T) dense penalty or None;
+    `kl`, `entropy` (B, T) per-token k1 KL to the reference and policy entropy at rollout time."""
+    from suite.metrics.keywords import keyword_counts
+    from suite.metrics.repetition import repetition_ratio
+
+    lens = [int(x) for x in r.lengths]
+    exc = exceeded(r.lengths.numpy(), max_len, margin).tolist()
+    counts = [keyword_counts(t) for t in r.texts]
+    out: dict[str, float | None] = {
+        names.REWARD_OUTCOME: float(scores.mean()),
+        names.REWARD_REPETITION: float(repetition.sum(dim=1).mean()) if repetition is not None else 0.0,
+        names.RESPONSE_LENGTH: _mean(lens),
+        names.RESPONSE_LENGTH_TERMINATED: _mean([n for n, e in zip(lens, exc) if not e]),
+        names.RESPONSE_LENGTH_TERMINATED_OFFICIAL: _mean([0 if e else n for n, e in zip(lens, exc)]),
+        names.RESPONSE_LENGTH_CORRECT: _mean([n for n, c in zip(lens, r.correct) if c]),
+        names.RESPONSE_LENGTH_WRONG: _mean([n for n, c in zip(lens, r.correct) if not c]),
+        names.EXCEED_RATE: _mean([float(e) for e in exc]),
+        names.TRUNCATED_RATE: _mean([float(not f) for f in r.finished.tolist()]),
+        names.TRAIN_ACCURACY: _mean([float(c) for c in r.correct]),
+        names.KL: float(masked_mean(kl, r.mask)),
+        names.ENTROPY: float(masked_mean(entropy, r.mask)),
+        names.REPETITION_RATIO: _mean([float(repetition_ratio(r.tokens[i, :n], repetition_ngram_size))
+                                       for i, n in enumerate(lens)]),
+        names.WAIT_COUNT: _mean([float(c["wait"]) for c in counts]),
+        names.ALTERNATIVELY_CURVE: _mean([float(c["alternatively,"]) for c in counts]),
+    }
+    return out

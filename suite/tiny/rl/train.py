@@ -1,0 +1,285 @@
+"""`train_rl`: the tiny world's RL loop (PPO as the official fork runs it, plus GRPO- and REINFORCE++-style variants).
+
+One step (PAPER.md §2.4):
+1. sample `prompts_per_step` problems (an epoch-wise shuffle of the training split), `samples_per_prompt` responses each
+   at the rollout temperature/top-p, with `max_new_tokens` as both the sampling limit and the reward's `max_len`;
+2. grade each response with the task verifier; outcome reward (exceed rule inside) placed on the last token, dense
+   repetition penalty as channel 1 when the spec has one, clamp to `reward_clip`;
+3. add the k1 KL reward `-kl_coef (logp_old - logp_ref)` split equally over channels (PPO, REINFORCE++, GRPO with
+   `grpo_kl_in="reward"`);
+4. advantages: PPO multi-gamma Monte-Carlo returns - values (or GAE for one gamma); REINFORCE++ discounted returns;
+   GRPO group-standardised sequence rewards; then (PPO, REINFORCE++) whitening over all valid tokens of the batch;
+5. `ppo_epochs` passes over shuffled minibatches of `train_batch_size` samples: clipped surrogate (token mean per
+   sequence, batch mean), GRPO adds `kl_coef * k3` to the loss when `grpo_kl_in="loss"`; PPO also takes a clipped
+   value-loss step on a separate critic (SFT weights + fresh value head).
+
+Determinism: one torch thread, `torch.use_deterministic_algorithms(True)`, every random draw from a generator seeded by
+`seed`; the returned dict holds no wall-clock values, so two same-seed runs return equal dicts.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from suite.metrics import names
+from suite.tiny.rl import advantages as adv_mod
+from suite.tiny.rl.config import RLConfig
+from suite.tiny.rl.losses import k3_kl, policy_loss, value_loss
+from suite.tiny.rl.rollout import Rollout, left_pad, length_mask, row_seeds, sample, score_tokens
+from suite.metrics.length import exceeded
+from suite.tiny.rl.step_metrics import rollout_metrics
+
+Progress = Callable[[int, dict], None]
+EVAL_SEED_STEP = 1 << 19  # row seeds of evaluations live apart from every training step's
+
+
+def cosine_with_min_lr(total_steps: int, warmup_fraction: float, min_lr_ratio: float) -> Callable[[int], float]:
+    """LR multiplier of HF `cosine_with_min_lr` as OpenRLHF configures it: linear warmup over ceil(3%) of the steps,
+    then cosine decay from 1 to `min_lr_ratio`.
+
+    >>> f = cosine_with_min_lr(100, 0.03, 0.1); [round(f(s), 3) for s in (0, 3, 100)]
+    [0.0, 1.0, 0.1]
+    """
+    warmup = math.ceil(warmup_fraction * total_steps)
+
+    def mult(step: int) -> float:
+        if step < warmup:
+            return step / max(1, warmup)
+        progress = min(1.0, (step - warmup) / max(1, total_steps - warmup))
+        return min_lr_ratio + (1.0 - min_lr_ratio) * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    return mult
+
+
+def _make_optimizer(params, lr: float, cfg: RLConfig, total: int):
+    opt = torch.optim.AdamW(params, lr=lr, betas=cfg.adam_betas, weight_decay=0.0, eps=1e-8)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, cosine_with_min_lr(total, cfg.warmup_fraction, cfg.min_lr_ratio))
+    return opt, sched
+
+
+class _Sampler:
+    """Epoch-wise shuffled prompt order (OpenRLHF's prompt DataLoader with shuffle), from one seeded numpy RNG."""
+
+    def __init__(self, n: int, rng: np.random.Generator):
+        self.n, self.rng, self.order, self.pos = n, rng, [], 0
+
+    def take(self, k: int) -> list[int]:
+        out = []
+        while len(out) < k:
+            if self.pos >= len(self.order):
+                self.order, self.pos = self.rng.permutation(self.n).tolist(), 0
+            out.append(self.order[self.pos])
+            self.pos += 1
+        return out
+
+
+def _rollout(policy, generate, tokenizer, problems, prompts, verify, *, max_new_tokens, temperature, top_p,
+             seeds) -> Rollout:
+    """Sample and grade one response per row. `prompts`: ragged prompt ids, one per row."""
+    prompt_ids, prompt_mask = left_pad(prompts, tokenizer.pad_id)
+    tokens, lengths, finished = sample(policy, generate, prompt_ids, max_new_tokens=max_new_tokens,
+                                       eos_id=tokenizer.eos_id, pad_id=tokenizer.pad_id, temperature=temperature,
+                                       top_p=top_p, seeds=seeds)
+    texts = [tokenizer.decode(tokens[i, : int(n)].tolist()) for i, n in enumerate(lengths)]
+    correct = [bool(verify(p, t)) for p, t in zip(problems, texts)]
+    return Rollout(list(problems), prompt_ids, prompt_mask, tokens, lengths, finished,
+                   length_mask(lengths, tokens.shape[1]), texts, correct)
+
+
+@torch.no_grad()
+def evaluate(policy, generate, tokenizer, problems, prompt_ids, verify, cfg: RLConfig, seed: int) -> dict:
+    """Held-out accuracy, mean length and exceed rate: one sample per problem at the evaluation temperature/top-p,
+    drawn from a generator seeded identically at every evaluation (common random numbers across checkpoints)."""
+    policy.eval()
+    r = _rollout(policy, generate, tokenizer, problems, prompt_ids, verify, max_new_tokens=cfg.max_new_tokens,
+                 temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
+                 seeds=row_seeds(seed, EVAL_SEED_STEP, len(problems)))
+    margin = cfg.reward.outcome.margin
+    return {
+        names.HELDOUT_ACCURACY_CURVE: float(np.mean(r.correct)),
+        names.HELDOUT_RESPONSE_LENGTH: float(r.lengths.float().mean()),
+        names.HELDOUT_EXCEED_RATE: float(exceeded(r.lengths.numpy(), cfg.max_new_tokens, margin).mean()),
+    }
+
+
+def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, train_problems: Sequence,
+            eval_problems: Sequence, verify: Callable, encode_prompt: Callable, *, make_critic: Callable | None = None,
+            progress: Progress | None = None) -> dict:
+    """The RL loop on an already-built policy (tests pass a tiny random model). `make_critic(policy)` returns a
+    TinyGPT with a value head initialised from the policy's weights (PPO only). Returns the metrics dict of
+    `train_rl`. The policy is trained in place."""
+    torch.manual_seed(seed)  # the critic's fresh value head is the only draw from the global generator
+    policy.eval()  # dropout is 0 in every tiny config; eval() also keeps any future dropout off during scoring
+    ref = copy.deepcopy(policy).requires_grad_(False)
+    critic = make_critic(policy) if cfg.algorithm == "ppo" else None
+    if cfg.algorithm == "ppo" and critic is None:
+        raise ValueError("PPO needs make_critic")
+    total = cfg.optimizer_steps
+    actor_opt, actor_sched = _make_optimizer(policy.parameters(), cfg.actor_lr, cfg, total)
+    if critic is not None:
+        critic_opt, critic_sched = _make_optimizer(critic.parameters(), cfg.critic_lr, cfg, total)
+
+    rng = np.random.default_rng(seed)
+    sampler = _Sampler(len(train_problems), rng)
+    shuffle_gen = torch.Generator().manual_seed(seed + 7_919)
+    train_prompt_ids = [list(encode_prompt(tokenizer, p)) for p in train_problems]
+    eval_set = list(eval_problems)[: cfg.eval_size]
+    eval_prompt_ids = [list(encode_prompt(tokenizer, p)) for p in eval_set]
+    spec, max_len, margin = cfg.reward, cfg.max_new_tokens, cfg.reward.outcome.margin
+
+    curves: dict[str, dict[str, list]] = {}
+
+    def log(step: int, values: dict):
+        for k, v in values.items():
+            c = curves.setdefault(k, {"step": [], "value": []})
+            c["step"].append(step)
+            c["value"].append(v)
+
+    def maybe_eval(step: int):
+        if eval_set and (step % cfg.eval_every == 0 or step == cfg.steps):
+            log(step, evaluate(policy, generate, tokenizer, eval_set, eval_prompt_ids, verify, cfg, seed))
+
+    maybe_eval(0)
+    for step in range(cfg.steps):
+        # ---- 1-2. rollout and grading -------------------------------------------------------------------------------
+        idx = [i for i in sampler.take(cfg.prompts_per_step) for _ in range(cfg.samples_per_prompt)]
+        r = _rollout(policy, generate, tokenizer, [train_problems[i] for i in idx], [train_prompt_ids[i] for i in idx],
+                     verify, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p,
+                     seeds=row_seeds(seed, step, len(idx)))
+        width = max(1, int(r.lengths.max()))  # trim padding columns nobody generated
+        r = dataclasses.replace(r, tokens=r.tokens[:, :width], mask=r.mask[:, :width])
+        tokens, mask = r.tokens, r.mask
+        scores = adv_mod.outcome_scores(spec, r.lengths.tolist(), max_len, r.correct)
+        rep = adv_mod.repetition_penalties(spec, tokens, r.lengths)
+        with torch.no_grad():
+            cur = score_tokens(policy, r.prompt_ids, r.prompt_mask, tokens, with_entropy=True)
+            old_logp = cur["logp"]
+            ref_logp = score_tokens(ref, r.prompt_ids, r.prompt_mask, tokens)["logp"]
+            old_values = None
+            if critic is not None:
+                old_values = score_tokens(critic, r.prompt_ids, r.prompt_mask, tokens)["values"] * mask
+        kl = (old_logp - ref_logp) * mask  # k1 estimator per token
+        # ---- 3-4. rewards -> advantages ---------------------------------------------------------------------------
+        channels = adv_mod.reward_channels(scores, rep, mask, cfg.reward_clip)
+        kl_in_reward = cfg.algorithm != "grpo" or cfg.grpo_kl_in == "reward"
+        if kl_in_reward:
+            channels = adv_mod.add_kl_penalty(channels, kl, mask, cfg.kl_coef)
+        returns = None
+        if cfg.algorithm == "ppo":
+            advantages, returns = adv_mod.ppo_advantages(channels, old_values, mask, spec.gammas, cfg.lam)
+            advantages = adv_mod.normalize_advantages(advantages, mask)
+        elif cfg.algorithm == "reinforce++":
+            returns_pp = adv_mod.reinforce_pp_advantages(channels, mask, spec.gammas)
+            advantages = adv_mod.normalize_advantages(returns_pp, mask)
+        else:  # GRPO: the sequence reward is the sum of all (clipped, possibly KL-penalised) per-token rewards
+            advantages = adv_mod.grpo_advantages(channels.sum(dim=(1, 2)), cfg.samples_per_prompt, mask)
+        # ---- 5. updates -----------------------------------------------------------------------------------------
+        p_losses, v_losses, clips = [], [], []
+        policy.train()
+        for _ in range(cfg.ppo_epochs):
+            perm = torch.randperm(len(idx), generator=shuffle_gen)
+            for mb in perm.split(cfg.train_batch_size):
+                w = max(1, int(r.lengths[mb].max()))
+                mb_prompt = (r.prompt_ids[mb], r.prompt_mask[mb])
+                mb_tokens, mb_mask = tokens[mb, :w], mask[mb, :w]
+                logp = score_tokens(policy, *mb_prompt, mb_tokens)["logp"]
+                loss, clip = policy_loss(logp, old_logp[mb, :w], advantages[mb, :w], mb_mask, cfg.eps_clip)
+                if not kl_in_reward:
+                    kl_term = adv_mod.masked_mean(k3_kl(logp, ref_logp[mb, :w]), mb_mask, dim=-1).mean()
+                    loss = loss + cfg.kl_coef * kl_term
+                actor_opt.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
+                actor_opt.step()
+                actor_sched.step()
+                p_losses.append(loss.item())
+                clips.append(float(clip))
+                if critic is not None:
+                    values = score_tokens(critic, *mb_prompt, mb_tokens)["values"]
+                    vloss = value_loss(values, old_values[mb, :w], returns[mb, :w], mb_mask, cfg.value_clip)
+                    critic_opt.zero_grad(set_to_none=True)
+                    vloss.backward()
+                    torch.nn.utils.clip_grad_norm_(critic.parameters(), cfg.max_grad_norm)
+                    critic_opt.step()
+                    critic_sched.step()
+                    v_losses.append(vloss.item())
+        policy.eval()
+        # ---- logging ----------------------------------------------------------------------------------------------
+        metrics = rollout_metrics(r, max_len=max_len, margin=margin, scores=scores, repetition=rep, kl=kl,
+                                  entropy=cur["entropy"], repetition_ngram_size=cfg.repetition_ngram_size)
+        metrics[names.POLICY_LOSS] = float(np.mean(p_losses))
+        metrics[names.CLIP_FRACTION] = float(np.mean(clips))
+        if v_losses:
+            metrics[names.VALUE_LOSS] = float(np.mean(v_losses))
+        log(step + 1, metrics)
+        maybe_eval(step + 1)
+        if progress is not None:
+            progress(step + 1, metrics)
+    return {"scalars": _final_scalars(curves), "curves": curves}
+
+
+def _final_scalars(curves: dict) -> dict:
+    def last(name):
+        c = curves.get(name)
+        return c["value"][-1] if c and c["value"] else None
+
+    return {
+        names.TRAIN_ACCURACY_FINAL: last(names.TRAIN_ACCURACY),
+        names.MEAN_LENGTH_FINAL: last(names.RESPONSE_LENGTH),
+        names.EXCEED_RATE_FINAL: last(names.EXCEED_RATE),
+        names.HELDOUT_ACCURACY: last(names.HELDOUT_ACCURACY_CURVE),
+    }
+
+
+def critic_from_policy(policy):
+    """The PPO critic: a TinyGPT with a value head, trunk initialised from the policy (SFT) weights, value head fresh
+    (OpenRLHF initialises the critic from `--pretrain`, the SFT model, plus a new head)."""
+    from suite.tiny.model import TinyGPT
+
+    critic = TinyGPT(policy.config, value_head=True)
+    missing, unexpected = critic.load_state_dict(policy.state_dict(), strict=False)
+    if unexpected or any(not k.startswith("value_head") for k in missing):
+        raise RuntimeError(f"critic init from the policy: missing {missing}, unexpected {unexpected}")
+    return critic.eval()
+
+
+def configure_torch_for_determinism() -> None:
+    """One thread per process (the 2-core budget) and deterministic kernels."""
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+
+
+def train_rl(config: RLConfig, seed: int, init_checkpoint: str | Path, workdir: str | Path | None,
+             train_problems: Sequence, eval_problems: Sequence, verify: Callable, *,
+             encode_prompt: Callable | None = None, progress: Progress | None = None) -> dict:
+    """Run RL from an SFT checkpoint. Returns {"scalars": {...}, "curves": {metric: {"step": [...], "value": [...]}}}
+    (metric names from `suite.metrics.names`; held-out curves at steps 0, k, 2k, ..., last). When `workdir` is given,
+    writes `metrics.json` and the final policy (`policy.pt`) there.
+
+    `verify(problem, response_text) -> bool` grades a response; `encode_prompt(tokenizer, problem) -> list[int]` must
+    build the prompt exactly as SFT did (default: `suite.tiny.sft.prompt_ids`).
+    """
+    from suite.tiny import model as tiny_model
+
+    configure_torch_for_determinism()
+    if encode_prompt is None:
+        from suite.tiny.sft import prompt_ids as encode_prompt
+    policy, tokenizer, extra = tiny_model.load_checkpoint(init_checkpoint)
+
+    result = rl_loop(config, seed, policy, tokenizer, tiny_model.generate, train_problems, eval_problems, verify,
+                     encode_prompt, make_critic=critic_from_policy, progress=progress)
+    if workdir is not None:
+        out = Path(workdir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "metrics.json").write_text(json.dumps({"config": config.to_dict(), "seed": seed, **result}) + "\n")
+        tiny_model.save_checkpoint(out / "policy.pt", policy, tokenizer,
+                                   {"rl_config": config.to_dict(), "seed": seed, "init": str(init_checkpoint)})
+    return result
