@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 NMAX = 49  # numbers 0..NMAX are single tokens
@@ -235,20 +236,23 @@ def _attempt(problem: Problem, rng: random.Random, slip: bool, avoid: set[int]) 
     return _attempt(problem, rng, False, avoid)  # no valid slip exists: a clean attempt
 
 
-def _long_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace:
-    """A pass, then `check` with a second pass whose result is compared with the previous one next to it
+def _check_until_agree(problem: Problem, rng: random.Random, slip_rate: float,
+                       attempt: Callable[[int, bool, set[int]], tuple[_Builder, int]]) -> Trace:
+    """A pass, then `check` with another pass whose result is compared with the previous one next to it
     (`so 21 = 21 ok` / `so 22 > 21 X wait`); on disagreement another pass, until two consecutive passes agree.
-    Each pass slips with probability `slip_rate` (at most 2 slips per trace, so that it fits the context)."""
+    `attempt(pass_index, slip, avoid)` writes one pass. Each pass slips with probability `slip_rate` (at most 2 slips
+    per trace, so that it fits the context)."""
     b = _Builder()
     prev: int | None = None
     wrong: set[int] = set()
     n_slips = 0
+    i = 0
     while True:
         if prev is not None and not b.words[-1] == "wait":
             b.add("check")
         slip = n_slips < 2 and rng.random() < slip_rate
         n_slips += slip
-        att, v = _attempt(problem, rng, slip, wrong | ({prev} if prev is not None else set()))
+        att, v = attempt(i, slip, wrong | ({prev} if prev is not None else set()))
         b.words.extend(att.words)
         b.weights.extend(att.weights)
         if prev is not None:
@@ -259,10 +263,16 @@ def _long_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace
                 break
             b.add("X wait")
         prev = v
+        i += 1
         if v != int(problem.answer):
             wrong.add(v)
     b.add(f"answer \\boxed{{ {problem.answer} }}")
     return b.build()
+
+
+def _long_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace:
+    """Every pass left to right: the check is a recomputation by the same route."""
+    return _check_until_agree(problem, rng, slip_rate, lambda i, slip, avoid: _attempt(problem, rng, slip, avoid))
 
 
 # --- `long_indep`: verification by an independent route (docs/tiny_world.md, "Attempt: independent-route verification")
@@ -341,35 +351,10 @@ def _route_attempt(problem: Problem, route: int, rng: random.Random, slip: bool,
 
 def _long_indep_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace:
     """Like `_long_chain`, but consecutive passes use different routes (0, 1, 0, 1, ...; `_route_program`): a pass
-    left to right, `check` and a pass by operand sums, the two results side by side (`so 15 = 15 ok` /
-    `so 16 > 15 X wait` and another pass by the other route), until two consecutive passes (= two different routes)
-    agree. Slips as in `_long_chain` (probability `slip_rate` per pass, at most 2, weight 0)."""
-    b = _Builder()
-    prev: int | None = None
-    wrong: set[int] = set()
-    n_slips = 0
-    route = 0
-    while True:
-        if prev is not None and not b.words[-1] == "wait":
-            b.add("check")
-        slip = n_slips < 2 and rng.random() < slip_rate
-        n_slips += slip
-        att, v = _route_attempt(problem, route, rng, slip, wrong | ({prev} if prev is not None else set()))
-        b.words.extend(att.words)
-        b.weights.extend(att.weights)
-        if prev is not None:
-            rel = "=" if v == prev else "<" if v < prev else ">"
-            b.add(f"{rel} {prev}")
-            if v == prev:
-                b.add("ok")
-                break
-            b.add("X wait")
-        prev = v
-        route = 1 - route
-        if v != int(problem.answer):
-            wrong.add(v)
-    b.add(f"answer \\boxed{{ {problem.answer} }}")
-    return b.build()
+    left to right, `check` and a pass by operand sums, the two results side by side, until two consecutive passes
+    (= two different routes) agree."""
+    return _check_until_agree(problem, rng, slip_rate,
+                              lambda i, slip, avoid: _route_attempt(problem, i % 2, rng, slip, avoid))
 
 
 def _try_words(x: int, a: int, bb: int, product: int | None = None) -> str:
