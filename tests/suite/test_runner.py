@@ -148,3 +148,14 @@ def test_a_promoted_run_is_reproduced_by_a_rerun_and_a_changed_recipe_is_caught(
     assert band["verdict"] == verdicts.FAIL
     assert e["reproduction_verdict"] == verdicts.DEVIATES_FROM_REFERENCE
     assert e["claim_verdict"] == verdicts.CLAIM_HOLDS  # length still grows: the claim is separate
+
+
+def test_result_files_are_written_whole_and_readable_by_others(tmp_path):
+    import stat
+
+    from suite.atomic import write_json_atomic
+
+    p = write_json_atomic(tmp_path / "deep" / "summary.json", {"b": 1, "a": [1, 2]})
+    assert p.read_text() == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'
+    assert stat.S_IMODE(p.stat().st_mode) & 0o044 == 0o044  # not mkstemp's 0600
+    assert [f.name for f in p.parent.iterdir()] == ["summary.json"]  # no temporary left behind

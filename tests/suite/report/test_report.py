@@ -51,3 +51,16 @@ def test_report_of_a_failed_check_shows_the_failure(run_dir):
     text = (run_dir / "report.md").read_text()
     assert "| cosine length > classic length (false on purpose) | claim | fail |" in text
     assert "Claim verdict: **not reproduced at this scale**" in text
+
+
+def test_curves_that_checks_judge_are_plotted_before_the_cap(run_dir, monkeypatch):
+    from suite.report import collect, plots
+
+    data = collect(run_dir)
+    er = next(e for e in data.experiments if e.id == "takeaway-4.2")
+    monkeypatch.setattr(plots, "MAX_CURVE_PLOTS", 1)
+    for arm in [a for a in er.observations.values() if "response_length" in a.curves]:  # a curve sorting first
+        arm.curves["entropy"] = arm.curves["response_length"]
+    er.entry["checks"] = [{"metric": "response_length"}]
+    captions = [c for c, _ in plots.experiment_plots(er)]
+    assert captions[0] == "response_length per step"
