@@ -104,3 +104,18 @@ def test_paper_table_averages_agree_with_their_rows():
             s = body["scalars"]
             mean4 = sum(s[f"accuracy/{b}"]["mean"] for b in ("math500", "aime24", "theoremqa", "mmlu_pro_1k")) / 4
             assert s["accuracy/avg"]["mean"] == pytest.approx(mean4, abs=0.0006), (name, arm)
+
+
+@pytest.mark.parametrize("exp_id", [e for e in EXPECTED_IDS if "tiny" in EXPS[e].scales])
+def test_each_finding_implemented_at_tiny_has_a_stored_reference_for_its_arms(exp_id):
+    spec = EXPS[exp_id].scales["tiny"]
+    path = reference_path(ROOT / "reference_results", "tiny", exp_id)
+    assert path is not None, f"{exp_id} runs at tiny scale; promote a run as its reference"
+    ref = load_reference(path)
+    assert set(spec.recipes) <= set(ref.observations)
+    assert ref.provenance["recipe_hashes"] == {a: recipe_hash(r)[:16] for a, r in spec.recipes.items()}, \
+        "the stored reference was produced by other recipes: rerun and promote"
+    for check in spec.checks:
+        for arm in check.arms():
+            obs = ref.observations[arm]
+            assert check.metric in obs.scalars or check.metric in obs.curves
