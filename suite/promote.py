@@ -13,7 +13,7 @@ from suite import verdicts
 from suite.atomic import write_json_atomic
 from suite.errors import UserError
 from suite.references import SCHEMA, load_reference
-from suite.runner import PlannedExperiment, load_metrics, observations_from_run
+from suite.runner import arm_wall_time_s, load_metrics, observations_from_summary
 
 
 def promote(run_dir: Path, references_root: Path, *, only: list[str] | None = None, note: str = "") -> list[Path]:
@@ -34,15 +34,9 @@ def promote(run_dir: Path, references_root: Path, *, only: list[str] | None = No
             continue
         arms = entry["arms"]
         seeds = tuple(next(iter(arms.values()))["seeds"])
-        pe = PlannedExperiment(None, verdicts.RAN, seeds, {a: v["recipe_hash"] for a, v in arms.items()})
-        obs = observations_from_run(run_dir, pe)
+        obs = observations_from_summary(run_dir, entry)
         first = load_metrics(run_dir, next(iter(arms.values()))["recipe_hash"], seeds[0])
-        wall = 0.0
-        for v in arms.values():
-            for s in v["seeds"]:
-                t = run_dir / "jobs" / v["recipe_hash"] / f"seed-{s}" / "timing.json"
-                if t.exists():
-                    wall += json.loads(t.read_text())["wall_time_s"]
+        wall = sum(arm_wall_time_s(run_dir, v) for v in arms.values())
         data = {
             "schema": SCHEMA,
             "experiment": exp_id,

@@ -450,3 +450,26 @@ def run(
     summary = summarise(plan, run_dir, errors=errors, references_root=references_root)
     write_json_atomic(run_dir / "summary.json", summary)
     return summary, errors
+
+
+# =====================================================================================================================
+# Reading a finished run back (report, promote)
+# =====================================================================================================================
+
+
+def observations_from_summary(run_dir: Path, entry: dict) -> Observations:
+    """Observations of one experiment that ran, from its summary entry (arms -> recipe hash and seeds)."""
+    arms = entry["arms"]
+    seeds = tuple(next(iter(arms.values()))["seeds"])
+    pe = PlannedExperiment(None, verdicts.RAN, seeds, {a: v["recipe_hash"] for a, v in arms.items()})
+    return observations_from_run(run_dir, pe)
+
+
+def arm_wall_time_s(run_dir: Path, arm_entry: dict) -> float:
+    """Wall time of one arm, summed over its seeds' timing files (missing files count 0)."""
+    total = 0.0
+    for s in arm_entry["seeds"]:
+        t = Path(run_dir) / "jobs" / arm_entry["recipe_hash"] / f"seed-{s}" / "timing.json"
+        if t.exists():
+            total += json.loads(t.read_text()).get("wall_time_s", 0.0)
+    return total

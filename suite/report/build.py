@@ -10,7 +10,7 @@ from suite.atomic import write_bytes_atomic, write_text_atomic
 from suite.errors import UserError
 from suite.observations import Observations
 from suite.references import Reference, load_reference
-from suite.runner import PlannedExperiment, observations_from_run
+from suite.runner import arm_wall_time_s, observations_from_summary
 
 
 @dataclass
@@ -49,18 +49,10 @@ def collect(run_dir: Path) -> ReportData:
     for exp_id, entry in summary.get("experiments", {}).items():
         er = ExperimentReport(exp_id, entry)
         if entry.get("status") == "ran":
-            arms = entry["arms"]
-            seeds = tuple(next(iter(arms.values()))["seeds"])
-            pe = PlannedExperiment(None, "ran", seeds, {a: v["recipe_hash"] for a, v in arms.items()})
-            er.observations = observations_from_run(run_dir, pe)
-            for arm, v in arms.items():
+            er.observations = observations_from_summary(run_dir, entry)
+            for arm, v in entry["arms"].items():
                 er.recipes[arm] = _read_json(run_dir / "jobs" / v["recipe_hash"] / "recipe.json", "recipe.json")
-                total = 0.0
-                for s in v["seeds"]:
-                    t = run_dir / "jobs" / v["recipe_hash"] / f"seed-{s}" / "timing.json"
-                    if t.exists():
-                        total += json.loads(t.read_text()).get("wall_time_s", 0.0)
-                er.wall_time_s[arm] = total
+                er.wall_time_s[arm] = arm_wall_time_s(run_dir, v)
             if entry.get("reference"):
                 ref_path = Path(entry["reference"])
                 if ref_path.exists():
