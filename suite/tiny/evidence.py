@@ -32,7 +32,7 @@ from suite.tiny.sft import SFTConfig, sample_responses, set_determinism, train_s
 OUT = Path(__file__).resolve().parents[2] / "evidence" / "tiny"
 
 
-def _run(cfg: SFTConfig, seed: int, name: str, keep_records: bool = False, root: Path = OUT) -> dict:
+def run_cached(cfg: SFTConfig, seed: int, name: str, keep_records: bool = False, root: Path = OUT) -> dict:
     path = root / "runs" / f"{name}.json"
     if path.exists():
         return json.loads(path.read_text())
@@ -56,7 +56,7 @@ def grid(steps: int, sizes: list[int], seeds: list[int], styles: list[str], *, t
             names = [f"grid_{style}_{n}_{steps}_s{s}" for s in seeds]
             if table_only and not all((OUT / "runs" / f"{nm}.json").exists() for nm in names):
                 continue
-            res = [_run(SFTConfig(style=style, n_train=n, steps=steps), s, nm) for s, nm in zip(seeds, names)]
+            res = [run_cached(SFTConfig(style=style, n_train=n, steps=steps), s, nm) for s, nm in zip(seeds, names)]
             acc = [r["scalars"][M.HELDOUT_ACCURACY] for r in res]
             ood = [r["scalars"][M.OOD_ACCURACY] for r in res]
             wall = [r["timing"][M.WALL_TIME] for r in res]
@@ -73,10 +73,13 @@ def grid(steps: int, sizes: list[int], seeds: list[int], styles: list[str], *, t
     table = "\n".join(lines) + "\n"
     write_text_atomic(OUT / f"sft_grid_{steps}.md", table)
     print(table)
-    _plot_grid(rows, steps)
+    plot_grid(rows, OUT / f"sft_grid_{steps}.png", xlabel="SFT training problems (chain)",
+               title=f"tiny SFT: style x data size ({steps} steps)")
 
 
-def _plot_grid(rows, steps: int) -> None:
+def plot_grid(rows, path: Path, *, xlabel: str, title: str) -> None:
+    """Held-out accuracy (mean ± sd over seeds) against data size, one line per style; rows are
+    (style, size, accuracies, ...)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -90,12 +93,12 @@ def _plot_grid(rows, steps: int) -> None:
                     yerr=[statistics.stdev(r[2]) if len(r[2]) > 1 else 0 for r in rs], marker="o", label=style,
                     capsize=3)
     ax.set_xscale("log")
-    ax.set_xlabel("SFT training problems (chain)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("held-out accuracy")
-    ax.set_title(f"tiny SFT: style x data size ({steps} steps)")
+    ax.set_title(title)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(OUT / f"sft_grid_{steps}.png", dpi=120)
+    fig.savefig(path, dpi=120)
 
 
 RL_CKPT_CONFIG = SFTConfig(families=("chain", "solve"), style="long", n_train=2000, steps=1500)
@@ -105,7 +108,7 @@ def checkpoint() -> None:
     """Train the long-CoT SFT model the RL engineer starts from and copy its checkpoint to evidence/tiny/sft_long."""
     import shutil
 
-    res = _run(RL_CKPT_CONFIG, 0, "sft_long_chain_solve", keep_records=True)
+    res = run_cached(RL_CKPT_CONFIG, 0, "sft_long_chain_solve", keep_records=True)
     dst = OUT / "sft_long"
     if dst.exists():
         shutil.rmtree(dst)
@@ -116,7 +119,7 @@ def checkpoint() -> None:
 def equal_steps() -> None:
     """Short CoT with the RL checkpoint's data and steps (chain + solve, 1,500 steps, seed 0): equal-steps control."""
     for style in ("short", "constructed"):
-        _run(replace(RL_CKPT_CONFIG, style=style), 0, f"equalsteps_{style}_chain_solve")
+        run_cached(replace(RL_CKPT_CONFIG, style=style), 0, f"equalsteps_{style}_chain_solve")
 
 
 def length_curve(ckpt: Path, n_problems: int = 256, samples: int = 4, max_new_tokens: int = 192) -> None:
@@ -195,7 +198,7 @@ def _passes(text: str) -> list[int]:
     return [int(w[i + 1]) for i in range(len(w) - 1) if w[i] == "so" and w[i + 1].isdigit()]
 
 
-def _acc_se(xs: list[bool]) -> tuple[float, float]:
+def acc_se(xs: list[bool]) -> tuple[float, float]:
     n = len(xs)
     p = sum(xs) / n
     return p, (p * (1 - p) / n) ** 0.5
@@ -221,7 +224,7 @@ def indep_analysis(ckpt: Path, n_problems: int = 256, samples: int = 2, max_new_
     out: dict = {"checkpoint": str(ckpt), "n": len(base), "problems": n_problems, "samples_per_problem": samples,
                  "max_new_tokens": max_new_tokens, "sampling_s": secs, "conditions": {}}
     for name, rs in recs.items():
-        acc, se = _acc_se([r["correct"] for r in rs])
+        acc, se = acc_se([r["correct"] for r in rs])
         d = [int(a["correct"]) - int(b["correct"]) for a, b in zip(base, rs)]
         md = sum(d) / len(d)
         sd = (sum((x - md) ** 2 for x in d) / max(len(d) - 1, 1)) ** 0.5
@@ -325,7 +328,7 @@ def indep(seeds: list[int], steps: int, n_layer: int = 2, n_embd: int = 64, slip
                 continue
             cfg = replace(INDEP_CONFIG, style=style, steps=steps, n_layer=n_layer, n_embd=n_embd, slip_rate=slip_rate)
             t = time.time()
-            res = _run(cfg, seed, name, root=INDEP_OUT)
+            res = run_cached(cfg, seed, name, root=INDEP_OUT)
             train_wall = time.time() - t
             t = time.time()
             ana = indep_analysis(INDEP_OUT / "work" / name / "checkpoint")

@@ -62,9 +62,10 @@ def build_dataset(cfg: SFTConfig, tok, seed: int) -> list[Example]:
     for fam in cfg.families:
         # the problem set depends on the family and size only (seed 0): seeds vary traces, init and order
         for p in task.make_split(fam, "train", min(cfg.n_train, task.TRAIN_POOL.get(fam, cfg.n_train)), seed=0):
-            tr = task.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate)
-            tr = task.noisy_answer(tr, rng, cfg.wrong_answer_rate)
-            examples.append(make_example(tok, p, tr))
+            for _ in range(cfg.traces_per_problem):
+                tr = task.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate, give_up_rate=cfg.give_up_rate)
+                tr = task.noisy_answer(tr, rng, cfg.wrong_answer_rate)
+                examples.append(make_example(tok, p, tr))
     n_web = round(cfg.web_fraction * len(examples))
     for fam_i in range(n_web):
         fam = cfg.web_families[fam_i % len(cfg.web_families)]

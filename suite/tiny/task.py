@@ -277,7 +277,7 @@ def _long_chain(problem: Problem, rng: random.Random, slip_rate: float) -> Trace
 
 # --- `long_indep`: verification by an independent route (docs/tiny_world.md, "Attempt: independent-route verification")
 
-EXTRA_STYLES = ("long_indep",)  # accepted by `trace`, not in STYLES (tests and callers iterate over STYLES)
+EXTRA_STYLES = ("long_indep", "search")  # accepted by `trace`, not in STYLES (tests and callers iterate over STYLES)
 
 
 def _route_program(problem: Problem, route: int) -> list[tuple[tuple, str, tuple]]:
@@ -394,6 +394,36 @@ def _long_solve(problem: Problem, rng: random.Random, slip_rate: float) -> Trace
     return b.build()
 
 
+# --- `search`: guess, check, narrow, and sometimes give up (docs/tiny_world.md, "The search world") -------------------
+
+GIVE_UP = "so"  # in a `search` trace, `X so answer ...` = stop searching and answer an unchecked guess
+
+
+def _search_solve(problem: Problem, rng: random.Random, give_up_rate: float) -> Trace:
+    """A randomised bisection whose length is a choice. Each try checks a guess against the target (`try 4 : 4 * 7
+    = 28 , 28 + 12 = 40 , 40 = 40 V`); a failed check narrows the interval (`26 < 40 X`: x is larger) and then the
+    trace either pivots (`alternatively,`, next guess uniform in the interval) or, with probability `give_up_rate`,
+    stops (`so answer \\boxed{g}` with g an unchecked guess uniform in the interval, right or wrong). Thinking longer
+    (more tries, fewer give-ups) raises the chance of a correct answer by construction, and RL can change the one
+    decision that sets the length: `alternatively,` versus `so` after a failed check."""
+    a, bb, t = problem.ops
+    lo, hi = 0, min(9, (NMAX - bb) // a)  # guesses whose value is a single token
+    b = _Builder()
+    while True:
+        g = rng.randint(lo, hi)
+        r = g * a + bb
+        b.add(_try_words(g, a, bb))
+        if r == t:
+            b.add(f", {r} = {t} V answer \\boxed{{ {g} }}")
+            return b.build()
+        b.add(f", {r} {'<' if r < t else '>'} {t} X")
+        lo, hi = (g + 1, hi) if r < t else (lo, g - 1)
+        if rng.random() < give_up_rate:
+            b.add(f"{GIVE_UP} answer \\boxed{{ {rng.randint(lo, hi)} }}")
+            return b.build()
+        b.add("alternatively,")
+
+
 def _short(problem: Problem) -> Trace:
     b = _Builder()
     if problem.family == "solve":
@@ -422,8 +452,10 @@ def _constructed(problem: Problem, rng: random.Random, slip_rate: float) -> Trac
     return b.build()
 
 
-def trace(problem: Problem, style: str, rng: random.Random, *, slip_rate: float = 0.3) -> Trace:
-    """The completion for `problem` in `style` (module docstring). Every style ends with the correct answer."""
+def trace(problem: Problem, style: str, rng: random.Random, *, slip_rate: float = 0.3,
+          give_up_rate: float = 0.25) -> Trace:
+    """The completion for `problem` in `style` (module docstring). Every style in STYLES ends with the correct answer;
+    `search` does not when it gives up (`give_up_rate`)."""
     if style == "direct":
         b = _Builder()
         b.add(f"answer \\boxed{{ {problem.answer} }}")
@@ -439,6 +471,10 @@ def trace(problem: Problem, style: str, rng: random.Random, *, slip_rate: float 
     if style == "long_indep":  # independent-route verification for `chain`; other families fall back to `long`
         if problem.family == "chain":
             return _long_indep_chain(problem, rng, slip_rate)
+        return trace(problem, "long", rng, slip_rate=slip_rate)
+    if style == "search":  # guess-check-narrow with give-ups for `solve`; other families fall back to `long`
+        if problem.family == "solve":
+            return _search_solve(problem, rng, give_up_rate)
         return trace(problem, "long", rng, slip_rate=slip_rate)
     raise ValueError(f"unknown style {style!r}; known: {STYLES + EXTRA_STYLES}")
 
