@@ -5,6 +5,8 @@ One (arm, seed) per process, so the caller controls how many cores are busy:
 
     python benchmarks/tiny_rl_probe.py run --arm classic --seed 0        # -> evidence/tiny/rl/probe/classic_s0.json
     python benchmarks/tiny_rl_probe.py summary                           # -> summary.json, summary.md, probe.png
+    python benchmarks/tiny_rl_probe.py collect --run runs/tiny --out evidence/tiny/rl/probe_search
+        # the same records from a `longcot run --scale tiny` directory (the probe arms of takeaway-4.2), then summary
 
 Everything the run used (config, task split sizes, init checkpoint, wall time, host) is written next to its curves.
 """
@@ -16,7 +18,7 @@ import json
 import platform
 import sys
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +97,29 @@ def cmd_run(a):
     name = f"{a.arm}{a.tag}_s{a.seed}.json"
     (out_dir / name).write_text(json.dumps(record) + "\n")
     print(f"wrote {out_dir / name} in {wall:.1f}s")
+
+
+def cmd_collect(a):
+    """Write one probe record per (arm, seed) of takeaway-4.2's tiny arms from a finished runner directory."""
+    from suite import registry, runner
+
+    run_dir = Path(a.run)
+    exp = registry.select(registry.discover("experiments"), ["takeaway-4.2"], "tiny")[0]
+    pe = runner.plan_run([exp], "tiny").experiments[0]
+    out_dir = Path(a.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for arm, h in pe.arm_hashes.items():
+        recipe = exp.scales["tiny"].recipes[arm]
+        for seed in pe.seeds:
+            m = runner.load_metrics(run_dir, h, seed)
+            timing = json.loads((run_dir / "jobs" / h / f"seed-{seed}" / "timing.json").read_text())
+            record = {"arm": arm, "label": arm, "seed": seed, "config": recipe.rl.to_dict(),
+                      "init_sft_config": asdict(recipe.init.sft),
+                      "families": list(recipe.init.sft.families), "recipe_hash": h, "wall_time_s":
+                      timing.get("wall_time_s"), "provenance": m.get("provenance"), "command": f"collect {run_dir}",
+                      "scalars": m["scalars"], "curves": m["curves"]}
+            (out_dir / f"{arm}_s{seed}.json").write_text(json.dumps(record, default=list) + "\n")
+    print(f"wrote {len(pe.arm_hashes) * len(pe.seeds)} records to {out_dir}")
 
 
 def cmd_summary(a):
@@ -242,8 +267,11 @@ def main():
     s.add_argument("--out", default=str(OUT))
     s.add_argument("--every", type=int, default=25)
     s.add_argument("--window", type=int, default=5)
+    c = sub.add_parser("collect")
+    c.add_argument("--run", required=True, help="a `longcot run --scale tiny` directory")
+    c.add_argument("--out", required=True)
     a = p.parse_args()
-    cmd_run(a) if a.cmd == "run" else cmd_summary(a)
+    {"run": cmd_run, "summary": cmd_summary, "collect": cmd_collect}[a.cmd](a)
 
 
 if __name__ == "__main__":

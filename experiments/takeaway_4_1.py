@@ -4,7 +4,8 @@ PPO with the classic reward (1 correct / 0 wrong / 0 exceed) from long-CoT SFT m
 toward the context limit, the exceed rate rises and levels off below 1, and accuracy collapses once length saturates
 ("the red points ... correspond to the iteration where the accuracy dropped to near zero"). Figure 2 has no table.
 
-Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe's classic arm, shared with 4.2).
+Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe's classic arm, shared with 4.2); tiny
+scale moved to the search world, where thinking longer raises accuracy (docs/tiny_world.md).
 """
 
 from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
@@ -19,7 +20,7 @@ EXPERIMENT = Experiment(
     claim=Claim("CoT length does not always scale up in a stable fashion.", "§4.1", "Figure 2; Table 8"),
     arms=(Arm("llama_classic", "Llama-3.1-8B long-CoT SFT, classic reward"),
           Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward"),
-          Arm("classic", "tiny long-CoT SFT model, classic reward (tiny scale)")),
+          Arm("classic", "tiny search-world SFT model, classic reward (tiny scale)")),
     metrics=(M.RESPONSE_LENGTH, M.RESPONSE_LENGTH_TERMINATED, M.EXCEED_RATE, M.TRAIN_ACCURACY, M.HELDOUT_ACCURACY),
     scales={
         "tiny": ScaleSpec(

@@ -4,7 +4,8 @@ Classic vs cosine reward (and cosine + dense repetition penalty) from the Llama-
 reward "significantly stabilized the length scaling behavior ... stabilizing the training accuracy and improving RL
 efficiency". Figure 5's experiments use Table 9 rows 3-5 (author, official repo issue #5).
 
-Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe: classic, cosine, cosine + rep).
+Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe: classic, cosine, cosine + rep); tiny
+scale moved to the search world, where thinking longer raises accuracy (docs/tiny_world.md).
 """
 
 from experiments._paper_recipes import (
