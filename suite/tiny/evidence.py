@@ -104,16 +104,21 @@ def plot_grid(rows, path: Path, *, xlabel: str, title: str) -> None:
 RL_CKPT_CONFIG = SFTConfig(families=("chain", "solve"), style="long", n_train=2000, steps=1500)
 
 
-def checkpoint() -> None:
-    """Train the long-CoT SFT model the RL engineer starts from and copy its checkpoint to evidence/tiny/sft_long."""
+def keep_checkpoint(cfg: SFTConfig, seed: int, name: str, dst: Path, root: Path = OUT) -> dict:
+    """Train (or reuse) one SFT run and copy its checkpoint to `dst` (replacing what was there)."""
     import shutil
 
-    res = run_cached(RL_CKPT_CONFIG, 0, "sft_long_chain_solve", keep_records=True)
-    dst = OUT / "sft_long"
+    res = run_cached(cfg, seed, name, keep_records=True, root=root)
     if dst.exists():
         shutil.rmtree(dst)
-    shutil.copytree(OUT / "work" / "sft_long_chain_solve" / "checkpoint", dst)
+    shutil.copytree(root / "work" / name / "checkpoint", dst)
     print(json.dumps(res["scalars"], indent=1))
+    return res
+
+
+def checkpoint() -> None:
+    """Train the long-CoT SFT model the RL engineer starts from and copy its checkpoint to evidence/tiny/sft_long."""
+    keep_checkpoint(RL_CKPT_CONFIG, 0, "sft_long_chain_solve", OUT / "sft_long")
 
 
 def equal_steps() -> None:

@@ -28,7 +28,7 @@ from suite.atomic import write_json_atomic, write_text_atomic
 from suite.metrics import names as M
 from suite.tiny import task
 from suite.tiny.evidence import OUT as TINY_OUT
-from suite.tiny.evidence import acc_se, plot_grid, run_cached
+from suite.tiny.evidence import acc_se, keep_checkpoint, plot_grid, run_cached
 from suite.tiny.model import generate, load_checkpoint
 from suite.tiny.sft import prompt_ids, set_determinism
 from suite.tiny.sft_config import SEARCH_SFT, SFTConfig
@@ -230,14 +230,7 @@ def grid(sizes: list[int], seeds: list[int], styles: list[str], base: SFTConfig 
 
 def checkpoint(seed: int = 0) -> None:
     """Train SEARCH_SFT once and keep its checkpoint at evidence/tiny/search/sft_search."""
-    import shutil
-
-    res = run_cached(SEARCH_SFT, seed, "sft_search", keep_records=True, root=OUT)
-    dst = OUT / "sft_search"
-    if dst.exists():
-        shutil.rmtree(dst)
-    shutil.copytree(OUT / "work" / "sft_search" / "checkpoint", dst)
-    print(json.dumps(res["scalars"], indent=1))
+    keep_checkpoint(SEARCH_SFT, seed, "sft_search", OUT / "sft_search", root=OUT)
 
 
 def main() -> None:
