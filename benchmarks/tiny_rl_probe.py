@@ -6,7 +6,8 @@ One (arm, seed) per process, so the caller controls how many cores are busy:
     python benchmarks/tiny_rl_probe.py run --arm classic --seed 0        # -> evidence/tiny/rl/probe/classic_s0.json
     python benchmarks/tiny_rl_probe.py summary                           # -> summary.json, summary.md, probe.png
     python benchmarks/tiny_rl_probe.py collect --run runs/tiny --out evidence/tiny/rl/probe_search
-        # the same records from a `longcot run --scale tiny` directory (the probe arms of takeaway-4.2), then summary
+        # the same records from a `longcot run --scale tiny` directory (the probe arms of takeaway-4.2), then summary;
+        # pass the run's `--set` overrides again to find its jobs
 
 Everything the run used (config, task split sizes, init checkpoint, wall time, host) is written next to its curves.
 """
@@ -105,11 +106,13 @@ def cmd_collect(a):
 
     run_dir = Path(a.run)
     exp = registry.select(registry.discover("experiments"), ["takeaway-4.2"], "tiny")[0]
-    pe = runner.plan_run([exp], "tiny").experiments[0]
+    overrides = dict(kv.split("=", 1) for kv in a.set)
+    plan = runner.plan_run([exp], "tiny", overrides=overrides)
+    pe = plan.experiments[0]
     out_dir = Path(a.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     for arm, h in pe.arm_hashes.items():
-        recipe = exp.scales["tiny"].recipes[arm]
+        recipe = plan.recipes[h]
         for seed in pe.seeds:
             m = runner.load_metrics(run_dir, h, seed)
             timing = json.loads((run_dir / "jobs" / h / f"seed-{seed}" / "timing.json").read_text())
@@ -270,6 +273,8 @@ def main():
     c = sub.add_parser("collect")
     c.add_argument("--run", required=True, help="a `longcot run --scale tiny` directory")
     c.add_argument("--out", required=True)
+    c.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="the same overrides the run was made with (e.g. rl.max_new_tokens=96)")
     a = p.parse_args()
     {"run": cmd_run, "summary": cmd_summary, "collect": cmd_collect}[a.cmd](a)
 
