@@ -25,6 +25,10 @@ Trace styles (the completion after the prompt; `trace` returns a `Trace` with pe
   further `reflect fine` to the length of an emergent trace drawn for the same problem (matched length on average,
   no search).
 
+Extra styles (`EXTRA_STYLES`, accepted by `trace`): `long_indep` (chain: verification by an independent route) and
+`search` (solve: guess, check, narrow, and after each failed check give up with probability `give_up_rate`; the
+world where thinking longer raises accuracy, docs/tiny_world.md "The search world").
+
 Noise (Takeaway 5.1): `noisy_answer` replaces the final answer by a wrong one; `web_like` is one unfiltered
 response of a random style to a problem of another family, wrong at a given rate.
 
