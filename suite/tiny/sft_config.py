@@ -43,6 +43,16 @@ class SFTConfig:
     eval_max_new_tokens: int = 160
     log_every: int = 10  # sft_loss curve resolution
 
+    def __post_init__(self):
+        from suite.errors import UserError
+
+        for f in ("n_train", "traces_per_problem", "steps", "batch_size", "eval_every", "eval_n"):
+            if getattr(self, f) < 1:
+                raise UserError(f"SFTConfig.{f} must be >= 1, got {getattr(self, f)}")
+        for f in ("slip_rate", "give_up_rate", "wrong_answer_rate", "web_fraction"):
+            if not 0.0 <= getattr(self, f) <= 1.0:
+                raise UserError(f"SFTConfig.{f} must be a probability in [0, 1], got {getattr(self, f)}")
+
 
 #: The search world's SFT recipe (docs/tiny_world.md, "The search world"): `solve` only, guess-check-narrow traces
 #: with give-ups, four independent traces per training problem (500 problems, the whole training pool). In a

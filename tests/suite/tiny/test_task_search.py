@@ -119,3 +119,12 @@ def test_budget_forcing_appends_the_give_up_words_exactly_at_the_budget_for_unfi
         else:
             assert len(ids) <= 4
     assert n_forced > 0  # an untrained model rarely ends within 4 tokens: the forcing path ran
+
+
+@pytest.mark.parametrize("field,value", [("traces_per_problem", 0), ("give_up_rate", 1.5), ("n_train", 0)])
+def test_sft_config_rejects_impossible_values_with_the_field_named(field, value):
+    from suite.errors import UserError
+    from suite.tiny.sft_config import SEARCH_SFT
+
+    with pytest.raises(UserError, match=f"SFTConfig.{field}"):
+        replace(SEARCH_SFT, **{field: value})
