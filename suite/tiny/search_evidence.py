@@ -22,15 +22,13 @@ import statistics
 from dataclasses import replace
 from pathlib import Path
 
-import torch
-
 from suite.atomic import write_json_atomic, write_text_atomic
 from suite.metrics import names as M
 from suite.tiny import task
 from suite.tiny.evidence import OUT as TINY_OUT
 from suite.tiny.evidence import acc_se, keep_checkpoint, plot_grid, run_cached
-from suite.tiny.model import generate, load_checkpoint
-from suite.tiny.sft import prompt_ids, set_determinism
+from suite.tiny.model import load_checkpoint
+from suite.tiny.sft import prompt_ids, sample_rows, set_determinism
 from suite.tiny.sft_config import SEARCH_SFT, SFTConfig
 
 OUT = TINY_OUT / "search"
@@ -55,20 +53,9 @@ def parse_search(text: str, problem: task.Problem) -> dict:
         problem, text), "wasted_guesses": wasted, "repeated_guesses": len(guesses) - len(set(guesses))}
 
 
-def _sample(model, tok, rows: list[list[int]], seeds: list[int], max_new_tokens: int, banned: list[int] = (),
-            batch_size: int = 64) -> list[tuple[list[int], bool]]:
-    """Sample a continuation of each left-padded row: (new tokens up to and including EOS, finished)."""
-    out = []
-    for s in range(0, len(rows), batch_size):
-        chunk = rows[s:s + batch_size]
-        P = max(map(len, chunk))
-        ids = torch.tensor([[tok.pad_id] * (P - len(r)) + r for r in chunk])
-        g = generate(model, ids, max_new_tokens=max_new_tokens, eos_id=tok.eos_id, pad_id=tok.pad_id,
-                     seeds=seeds[s:s + batch_size], banned_ids=list(banned), **SAMPLING)
-        for i in range(len(chunk)):
-            n = int(g.lengths[i])
-            out.append((g.tokens[i, :n].tolist(), bool(g.finished[i])))
-    return out
+def _sample(model, tok, rows: list[list[int]], seeds: list[int], max_new_tokens: int,
+            banned: list[int] = ()) -> list[tuple[list[int], bool]]:
+    return sample_rows(model, tok, rows, seeds, max_new_tokens=max_new_tokens, banned_ids=banned, **SAMPLING)
 
 
 def budget_forced(model, tok, problems: list[task.Problem], seeds: list[int],

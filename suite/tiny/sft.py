@@ -91,27 +91,38 @@ def collate(batch: Sequence[Example], pad_id: int) -> tuple[torch.Tensor, torch.
 
 # --- Evaluation -------------------------------------------------------------------------------------------------------
 
+def sample_rows(model: TinyGPT, tok, rows: Sequence[list[int]], seeds: Sequence[int], *, temperature: float,
+                top_p: float, max_new_tokens: int, banned_ids: Sequence[int] = (),
+                batch_size: int = 64) -> list[tuple[list[int], bool]]:
+    """Sample a continuation of each token row (left-padded per batch, one seed per row): (new token ids, up to and
+    including EOS; whether EOS was produced)."""
+    out = []
+    for s in range(0, len(rows), batch_size):
+        chunk = rows[s : s + batch_size]
+        P = max(map(len, chunk))
+        ids = torch.tensor([[tok.pad_id] * (P - len(r)) + list(r) for r in chunk])  # left-padded
+        g = generate(model, ids, max_new_tokens=max_new_tokens, eos_id=tok.eos_id, pad_id=tok.pad_id,
+                     temperature=temperature, top_p=top_p, seeds=list(seeds[s : s + batch_size]),
+                     banned_ids=list(banned_ids))
+        out += [(g.tokens[i, : int(g.lengths[i])].tolist(), bool(g.finished[i])) for i in range(len(chunk))]
+    return out
+
+
 def sample_responses(model: TinyGPT, tok, problems: Sequence[task.Problem], *, temperature: float, top_p: float,
                      max_new_tokens: int, seed: int, batch_size: int = 64,
                      banned_words: Sequence[str] = ()) -> list[dict]:
     """One sampled response per problem: [{"text", "length", "finished", "correct", "wait", "alternatively"}]."""
+    samples = sample_rows(model, tok, [prompt_ids(tok, p) for p in problems],
+                          [seed * 1_000_003 + i for i in range(len(problems))], temperature=temperature, top_p=top_p,
+                          max_new_tokens=max_new_tokens, banned_ids=[tok.token_to_id[w] for w in banned_words],
+                          batch_size=batch_size)
     out = []
-    banned = [tok.token_to_id[w] for w in banned_words]
-    for s in range(0, len(problems), batch_size):
-        chunk = problems[s : s + batch_size]
-        ps = [prompt_ids(tok, p) for p in chunk]
-        P = max(map(len, ps))
-        ids = torch.tensor([[tok.pad_id] * (P - len(p)) + p for p in ps])  # left-padded
-        seeds = [(seed * 1_000_003 + s + i) for i in range(len(chunk))]
-        g = generate(model, ids, max_new_tokens=max_new_tokens, eos_id=tok.eos_id, pad_id=tok.pad_id,
-                     temperature=temperature, top_p=top_p, seeds=seeds, banned_ids=banned)
-        for i, p in enumerate(chunk):
-            n = int(g.lengths[i])
-            text = tok.decode(g.tokens[i, :n].tolist())
-            out.append({
-                "text": text, "length": n, "finished": bool(g.finished[i]), "correct": task.verify(p, text),
-                "wait": task.count_keyword(text, "wait"), "alternatively": task.count_keyword(text, "alternatively,"),
-            })
+    for p, (ids, finished) in zip(problems, samples):
+        text = tok.decode(ids)
+        out.append({
+            "text": text, "length": len(ids), "finished": finished, "correct": task.verify(p, text),
+            "wait": task.count_keyword(text, "wait"), "alternatively": task.count_keyword(text, "alternatively,"),
+        })
     return out
 
 
