@@ -1,4 +1,4 @@
-"""Paper-scale recipes shared by several findings, one per official run script or table row (PAPER.md §3).
+"""Paper-scale recipes shared by several findings, one per official run script or table row (paper App. E.2-E.5).
 
 Identical recipes get identical hashes, so an arm that two findings share (4.2's cosine runs are 4.5's) is one job.
 """

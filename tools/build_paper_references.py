@@ -1,5 +1,5 @@
-"""Write reference_results/paper/*.json from the paper's Tables 1-5 (arXiv 2502.03373v1, values verbatim from
-PAPER.md §1), with tolerances derived from each benchmark's sampling error.
+"""Write reference_results/paper/*.json from the paper's Tables 1-5 (arXiv 2502.03373v1, values verbatim from the
+tables), with tolerances derived from each benchmark's sampling error.
 
 Tolerance of one cell (|run - table| at 95%):
     z_0.975 · sqrt(se_table² + se_run² + subset²),  se = sqrt(p(1-p) / (problems · samples))
@@ -36,7 +36,7 @@ TABLES = {
         "emergent_sft": (54.1, 3.5, 21.8, 32.0),
         "constructed_sft_rl": (52.4, 2.7, 21.0, 19.2),
         "emergent_sft_rl": (59.4, 4.0, 25.2, 34.6),
-    }, {}, ["Rows reconstructed from the flattened PDF text of Table 1 (PAPER.md §1)."]),
+    }, {}, ["Rows reconstructed from the flattened PDF text of Table 1 (paper §3.3)."]),
     "takeaway-5.1": ("paper Table 2 (Llama-3.1-8B)", {
         "math_sft": (54.1, 3.5, 21.8, 32.0, 27.9),
         "math_sft_rl": (59.4, 4.0, 25.2, 34.6, 30.8),
@@ -52,8 +52,9 @@ TABLES = {
         "filtered_rule": (48.6, 3.3, 28.1, 41.4),
         "filtered_model": (47.9, 3.8, 26.9, 41.4),
     }, {}, [
-        "The filtered/unfiltered grouping of Table 3's rows is reconstructed (PAPER.md §1); it matches the prose "
-        "(best = filtered + rule-based, '+2.9% on TheoremQA and 6.8% on MMLU-Pro-1k' over the MATH baseline).",
+        "The filtered/unfiltered grouping of Table 3's rows is reconstructed from the flattened PDF text (paper §5.2); "
+        "it matches the prose (best = filtered + rule-based, '+2.9% on TheoremQA and 6.8% on MMLU-Pro-1k' over the "
+        "MATH baseline).",
         "Table 3's 'MATH Baseline' row is Table 2's 100% MATH SFT+RL row (takeaway-5.1 reference, arm math_sft_rl).",
     ]),
     "section-6": ("paper Table 4 (Qwen2.5-Math-7B)", {

@@ -1,4 +1,4 @@
-"""The four evaluation benchmarks (PAPER.md §4): loaders, prompts and graders.
+"""The four evaluation benchmarks (paper §2.5, App. E.1): loaders, prompts and graders.
 
 Each benchmark loads from the Hugging Face hub when a network is available, or from a local JSONL file in the hub
 dataset's own schema (`<data_dir>/<benchmark>.jsonl`, e.g. written by `datasets.Dataset.to_json`), so one row
@@ -16,9 +16,9 @@ kept (its Fig. 14) but released no ids. `mmlu_pro_subset_ids` draws ours: strati
 largest-remainder allocation, uniformly within each category, from `numpy.random.default_rng(MMLU_PRO_SEED)`. The
 seed and the ids are written into every evaluation summary.
 
-**Prompts.** The paper gives no evaluation prompt (PAPER.md §3.3). We use the Qwen2.5-Math chain-of-thought
-instruction ("Please reason step by step, and put your final answer within \\boxed{}.") for the three math/STEM
-sets and MMLU-Pro's "The answer is (X)" instruction for multiple choice.
+**Prompts.** Neither the paper nor its official code gives an evaluation prompt (docs/evaluation.md §5). We use
+the Qwen2.5-Math chain-of-thought instruction ("Please reason step by step, and put your final answer within
+\\boxed{}.") for the three math/STEM sets and MMLU-Pro's "The answer is (X)" instruction for multiple choice.
 """
 
 from __future__ import annotations

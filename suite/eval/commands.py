@@ -23,7 +23,7 @@ def _csv(text: str) -> list[str]:
 
 
 def add_eval_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("eval", help="evaluate a model on the paper's benchmarks (PAPER.md §4)")
+    p = subparsers.add_parser("eval", help="evaluate a model on the paper's benchmarks (paper §2.5, App. E.1)")
     p.add_argument("--model", required=True, help="hub id or local path of the model")
     p.add_argument("--benchmarks", default=",".join(BENCHMARKS), help=f"comma list of {', '.join(BENCHMARKS)}")
     p.add_argument("--backend", default="hf", choices=("hf", "vllm"))

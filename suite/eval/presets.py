@@ -1,4 +1,4 @@
-"""The paper's evaluation protocol as named presets (PAPER.md §4; App. E.1; §6.1).
+"""The paper's evaluation protocol as named presets (paper §2.5 and App. E.1; §6.1 for the greedy rows).
 
 | preset | temperature | top-p | max new tokens | seeds | samples / problem | used for |
 |---|---|---|---|---|---|---|

@@ -1,4 +1,4 @@
-"""Reflection-keyword statistics of §6.1 and the branching count of §4.5 (PAPER.md §4 "Behaviour metrics").
+"""Reflection-keyword statistics of §6.1 (Fig. 7) and the branching count of §4.5 (Figs. 10-11) of the paper.
 
 Frozen definitions (the paper leaves case handling and normalisation open; these are ours, documented once here):
 

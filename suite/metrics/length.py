@@ -1,8 +1,9 @@
-"""Response-length statistics, in tokens of the policy's own tokenizer (PAPER.md §4 "CoT length").
+"""Response-length statistics, in tokens of the policy's own tokenizer (as the official fork counts them; see
+docs/rewards.md, "The official code").
 
 `lengths` are generated-token counts (OpenRLHF's `response_length` counts the EOS token too; the caller decides
 and records which). A response *exceeds* the limit when `length + margin >= max_len` with `margin = 16`: the
-official rule (`MAX_LEN_MARGIN`, `openrlhf/reward/common.py`, PAPER.md §2.3).
+official rule (`MAX_LEN_MARGIN` in the official `openrlhf/reward/common.py`; docs/rewards.md).
 
 >>> exceed_rate([100, 4080, 4096], max_len=4096)
 0.666...

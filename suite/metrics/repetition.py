@@ -1,9 +1,9 @@
 """Repetition ratio: the share of a response's tokens covered by a repeated n-gram.
 
-The n-gram definition is the dense repetition penalty's (Algorithm 1; PAPER.md §2.3 `RepetitionDensePenalty`), and
-it is literally the same code: `suite.rewards.repeated_ngram_mask`, which marks every token inside an n-gram
-occurrence whose n-gram appeared earlier in the response. So `repetition_ratio * len(tokens) * P` is the summed
-dense penalty of a response.
+The n-gram definition is the dense repetition penalty's (App. C.2, Algorithm 1; the official
+`RepetitionDensePenalty`), and it is literally the same code: `suite.rewards.repeated_ngram_mask`, which marks every
+token inside an n-gram occurrence whose n-gram appeared earlier in the response. So
+`repetition_ratio * len(tokens) * P` is the summed dense penalty of a response.
 
 >>> repetition_ratio([1, 2, 3, 1, 2, 3], ngram_size=3)   # the second "1 2 3" repeats the first
 0.5
@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-DEFAULT_NGRAM_SIZE = 40  # the paper's scripts: N = 40 (PAPER.md §2.3)
+DEFAULT_NGRAM_SIZE = 40  # N = 40 (paper App. C.2, Tables 9-14; every official run script)
 
 
 def repetition_ratio(tokens: Sequence[int] | np.ndarray, ngram_size: int = DEFAULT_NGRAM_SIZE) -> float:

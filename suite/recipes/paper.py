@@ -1,10 +1,10 @@
 """Paper-scale recipes: the paper's exact hyperparameters, for an external distributed engine.
 
 Each field maps one-to-one to a flag of the official OpenRLHF fork's scripts (`openrlhf/scripts/section_*`,
-eddycmu/demystify-long-cot @ e90cf9b) or to a row of the paper's Tables 6-15; PAPER.md §3 lists them. Where the
-script sets nothing, the field holds the code default that was in force (PAPER.md §3.2, "Code defaults not
-overridden"). These recipes are not executed by this suite (`executable = False`): the scale-out work exports them as
-launch configurations.
+eddycmu/demystify-long-cot @ e90cf9b) or to a row of the paper's Tables 6-15 (App. E.2-E.5). Where the script
+sets nothing, the field holds the code default that was in force (the fork's OpenRLHF argument defaults, listed in
+docs/rewards.md, "Run-script settings"). These recipes are not executed by this suite (`executable = False`): the
+scale-out work exports them as launch configurations.
 
 Where the paper and its code disagree, the numbers came from the code's runs, so the code's value is used and the
 field's comment says so (e.g. `grader`: the section-4 scripts use `hendrycks`, while the paper's App. E.1 names SymEval).
@@ -48,7 +48,7 @@ class PaperSFTRecipe(Recipe):
 
 @dataclass(frozen=True)
 class PaperRLRecipe(Recipe):
-    """PPO (or REINFORCE++) with rule- or model-based rewards on the paper's OpenRLHF fork (§3.2, Tables 7-15)."""
+    """PPO (or REINFORCE++) with rule- or model-based rewards on the paper's OpenRLHF fork (Tables 7-15, App. E)."""
 
     kind: ClassVar[str] = "paper-rl"
     executable: ClassVar[bool] = False

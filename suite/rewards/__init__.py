@@ -1,4 +1,4 @@
-"""The paper's rewards and returns, exactly as the official implementation computes them (PAPER.md §2).
+"""The paper's rewards and returns (§4, App. C), exactly as the official code computes them (docs/rewards.md).
 
 - :mod:`~suite.rewards.outcome`: cosine, classic and format outcome rewards (sequence level, paid at the last token).
 - :mod:`~suite.rewards.repetition`: the dense token-level N-gram repetition penalty the paper trains with, its mask,

@@ -1,9 +1,9 @@
 """Outcome rewards: one scalar per completion, paid once at its last token (paper §4.2, App. C.1).
 
 Every function here mirrors the official implementation (eddycmu/demystify-long-cot, `openrlhf/openrlhf/reward/`);
-PAPER.md §2 records the code line by line. Lengths are **generated tokens of the policy's tokenizer, EOS included**
-(`action_mask.sum()` in the official code), never characters, and `max_len` is the *generation* budget (14336 for the
-paper's "16K" runs), not the context size.
+docs/rewards.md ("The official code") restates what it does. Lengths are **generated tokens of the policy's
+tokenizer, EOS included** (`action_mask.sum()` in the official code), never characters, and `max_len` is the
+*generation* budget (14336 for the paper's "16K" runs), not the context size.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def cosine_reward(
 
     with :math:`(r_0, r_L) = (r_0^c, r_L^c)` if ``correct`` else :math:`(r_0^w, r_L^w)`. So the reward is ``r0_*`` at
     length 0 and tends to ``rL_*`` at ``max_len`` (the paper's eq. 1 taken literally swaps the two; the code and
-    Fig. 3/9 fix the meaning used here, PAPER.md §2.1).
+    Fig. 3/9 fix the meaning used here; docs/rewards.md).
 
     - The exceed branch fires for correct **and** wrong answers, at ``gen_len + margin >= max_len`` (official
       ``cosine.py`` line 70, ``MAX_LEN_MARGIN = 16``).

@@ -1,4 +1,5 @@
-"""Returns and advantages from per-token rewards: the paper's multi-gamma return and single-gamma GAE (PAPER.md §2.4).
+"""Returns and advantages from per-token rewards: the paper's multi-gamma return and single-gamma GAE (paper §4.6;
+the official fork's code as restated in docs/rewards.md).
 
 The paper discounts each reward channel with its own gamma (App. C.2, §4.6, Table 13): the outcome reward with
 gamma_c = 1, the dense repetition penalty with gamma_p = 0.99, lambda = 1. The official OpenRLHF fork

@@ -1,7 +1,7 @@
 """The paper's named reward settings, as data.
 
 Experiments and recipes refer to these by name; the reward functions in `suite.rewards` take their fields as keyword
-arguments (`cosine_reward(..., **setting.kwargs())`). Values: PAPER.md §2 (paper §4.2, App. C; Tables 7-15) and the
+arguments (`cosine_reward(..., **setting.kwargs())`). Values: paper §4.2, App. C and Tables 7-15, and the
 official run scripts (eddycmu/demystify-long-cot @ e90cf9b, `openrlhf/scripts/section_*`).
 """
 

@@ -1,6 +1,6 @@
 """Answer extraction from a model response: the candidates the paper's default grader tries.
 
-The official RL grader `score_hendrycks` (PAPER.md §2.3, `openrlhf/reward/common.py`) takes the *maximum* of
+The official RL grader `score_hendrycks` (`openrlhf/reward/common.py`; docs/evaluation.md §5) takes the *maximum* of
 `is_equiv` over several extractions of the response. `answer_candidates` returns those extractions in priority order;
 `extract_answer` returns the first one, which is what the suite logs as "the extracted answer".
 

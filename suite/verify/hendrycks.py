@@ -1,9 +1,10 @@
 """The paper's default RL grader, `hendrycks`: MATH-style string normalisation, then string equality.
 
-Re-implemented from the description in PAPER.md §2.3 (`score_hendrycks` / `is_equiv` / `strip_string` of the
-official `openrlhf/reward/common.py`, which follows Hendrycks et al.'s MATH `math_equivalence.py`). It is
-deliberately *not* symbolic: `\\frac{1}{2}` equals `0.5` (a special case of the normaliser) but `2/4` does not equal
-`\\frac{1}{2}`. That is the behaviour the paper's RL runs were trained against, so it is kept as it is.
+Re-implemented, not copied, from the behaviour of `score_hendrycks` / `is_equiv` / `strip_string` of the official
+`openrlhf/reward/common.py` (restated in docs/evaluation.md §5; they follow Hendrycks et al.'s MATH
+`math_equivalence.py`). It is deliberately *not* symbolic: `\\frac{1}{2}` equals `0.5` (a special case of the
+normaliser) but `2/4` does not equal `\\frac{1}{2}`. That is the behaviour the paper's RL runs were trained against,
+so it is kept as it is.
 
 >>> strip_string(r"\\dfrac{1}{2}")
 '\\\\frac{1}{2}'

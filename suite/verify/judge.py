@@ -1,8 +1,9 @@
 """The paper's model-based verifier (`judge`): an LLM reads the last 20 lines of the response and the reference.
 
-Prompt: App. E.6 of the paper (identical to `PROMPT_TEMPLATE` of the official `openrlhf/reward/judge.py`, PAPER.md
-§2.3). The official settings are greedy decoding (temperature 0, top-p 1) with up to 1,024 new tokens, the judge's
-chat template applied; the paper's judge model is Qwen2.5-7B-Instruct (App. E.6; §5.2 says Qwen2.5-Math-7B-Instruct).
+Prompt: App. E.6 of the paper (identical to `PROMPT_TEMPLATE` of the official `openrlhf/reward/judge.py`). The
+official settings (docs/evaluation.md §5) are greedy decoding (temperature 0, top-p 1) with up to 1,024 new tokens,
+the judge's chat template applied; the paper's judge model is Qwen2.5-7B-Instruct (App. E.6; §5.2 says
+Qwen2.5-Math-7B-Instruct).
 
 **Bug fixed here.** The official parser matches `Judgement:\\s+(correct|wrong|not_found)` case-insensitively but then
 compares the captured word with `== "correct"` case-sensitively, so "Judgement: Correct" scores 0. We lower-case

@@ -2,8 +2,8 @@
 
 | name | what it does | paper |
 |---|---|---|
-| `hendrycks` | any `answer_candidates` extraction equals the gold after MATH normalisation | RL default, §2.3 |
-| `symbolic` | `extract_answer`, then `is_equivalent` (math-verify + sympy, timeout) | SymEval-like eval, §4 |
+| `hendrycks` | any `answer_candidates` extraction equals the gold after MATH normalisation | official RL default |
+| `symbolic` | `extract_answer`, then `is_equivalent` (math-verify + sympy, timeout) | SymEval-like eval, App. E.1 |
 | `judge` | LLM judge with the App. E.6 prompt; needs `backend=` | model-based verifier, §5.2 |
 | `mmlu_pro` | option letter A-J | MMLU-Pro-1k |
 | `theoremqa` | numbers within 4% relative, booleans, lists | TheoremQA |

@@ -1,9 +1,10 @@
 """What every adapter needs: a correctness grader, the response length in tokens, and the outcome reward by setting.
 
 Graders are ``grader(completion_text, gold) -> bool``. :func:`default_grader` uses ``suite.verify`` (answer extraction
-and equivalence) when it is importable and otherwise falls back to exact string match of the last ``\\boxed{...}``.
+and symbolic equivalence); :func:`boxed_exact_match` is a strict alternative (exact match of the last ``\\boxed{...}``).
 Pass your own grader (any picklable callable) to match the grader of the run you reproduce: the paper's section-4
-scripts use the Hendrycks MATH grader, §5.2 uses SymEval or an LLM judge (PAPER.md §2.3, §3.2).
+scripts use the Hendrycks MATH grader, §5.2 uses SymEval or an LLM judge (the scripts' `--math_rule_common_score_fn`;
+docs/rewards.md).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def last_boxed(text: str) -> str | None:
 
 
 def boxed_exact_match(completion: str, gold: str) -> bool:
-    r"""Fallback grader: the last boxed answer of ``completion`` equals ``gold`` (or ``gold``'s own last boxed answer)
+    r"""Strict grader: the last boxed answer of ``completion`` equals ``gold`` (or ``gold``'s own last boxed answer)
     after stripping surrounding whitespace. Deliberately strict: it never marks a wrong answer correct.
 
     >>> boxed_exact_match(r"... \boxed{ 42 }", "42"), boxed_exact_match(r"\boxed{42}", r"\boxed{41}")
@@ -60,24 +61,20 @@ def boxed_exact_match(completion: str, gold: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _verify_functions():
-    try:
-        from suite.verify import extract_answer, is_equivalent
-    except ImportError:
-        return None
+    # Imported on first use, so loading an adapter does not load the grading stack before the first grade.
+    from suite.verify import extract_answer, is_equivalent
+
     return extract_answer, is_equivalent
 
 
 def default_grader(completion: str, gold: str) -> bool:
-    r"""``suite.verify.is_equivalent(gold, suite.verify.extract_answer(completion))`` when ``suite.verify`` provides
-    them, else :func:`boxed_exact_match`. A module-level function, so it pickles into worker processes.
+    r"""``suite.verify.is_equivalent(gold, suite.verify.extract_answer(completion))``. A module-level function, so it
+    pickles into worker processes.
 
     >>> default_grader(r"The answer is \boxed{7}.", "7")
     True
     """
-    funcs = _verify_functions()
-    if funcs is None:
-        return boxed_exact_match(completion, gold)
-    extract_answer, is_equivalent = funcs
+    extract_answer, is_equivalent = _verify_functions()
     pred = extract_answer(completion)
     return pred is not None and bool(is_equivalent(gold, pred))  # suite.verify takes (gold, pred)
 

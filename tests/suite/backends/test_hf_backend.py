@@ -10,9 +10,9 @@ def backend(tmp_path_factory):
     import torch
 
     torch.set_num_threads(1)
-    from suite.backends.tiny_model import build_tiny_model
+    from suite.backends.random_gpt2 import build_random_gpt2
 
-    return make_backend("hf", str(build_tiny_model(tmp_path_factory.mktemp("tiny"))), device="cpu", batch_size=2)
+    return make_backend("hf", str(build_random_gpt2(tmp_path_factory.mktemp("random_gpt2"))), device="cpu", batch_size=2)
 
 
 def test_each_prompt_gets_n_samples_with_lengths_within_the_limit(backend):

@@ -61,10 +61,10 @@ def test_vllm_generates_on_a_gpu(tmp_path):
     torch = pytest.importorskip("torch")
     if not torch.cuda.is_available():
         pytest.skip("no CUDA device")
-    from suite.backends.tiny_model import build_tiny_model
+    from suite.backends.random_gpt2 import build_random_gpt2
     from suite.backends.vllm_backend import VLLMBackend
 
-    model = build_tiny_model(tmp_path / "tiny")
+    model = build_random_gpt2(tmp_path / "random_gpt2")
     backend = VLLMBackend(str(model), seed=0, gpu_memory_utilization=0.2, enforce_eager=True)
     spec = SamplingSpec(n=3, temperature=0.7, top_p=0.95, max_new_tokens=8, seed=0)
     out = backend.generate(["the answer is", "wait , let me"], spec)

@@ -21,19 +21,19 @@ def cli(argv):
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
+def random_gpt2(tmp_path_factory):
     import torch
 
     torch.set_num_threads(1)
-    from suite.backends.tiny_model import build_tiny_model
+    from suite.backends.random_gpt2 import build_random_gpt2
 
-    return build_tiny_model(tmp_path_factory.mktemp("tiny"))
+    return build_random_gpt2(tmp_path_factory.mktemp("random_gpt2"))
 
 
-def test_eval_runs_end_to_end_on_a_tiny_local_model(tiny_model, tmp_path, monkeypatch):
+def test_eval_runs_end_to_end_on_a_random_local_gpt2(random_gpt2, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     out = tmp_path / "out"
-    code = cli(["eval", "--model", str(tiny_model), "--benchmarks", "math500,mmlu_pro_1k", "--backend", "hf",
+    code = cli(["eval", "--model", str(random_gpt2), "--benchmarks", "math500,mmlu_pro_1k", "--backend", "hf",
                 "--preset", "smoke", "--data-dir", str(DATA / "benchmarks"), "--limit", "2",
                 "--max-new-tokens", "8", "--out", str(out), "--compare", "table1:sft_emergent"])
     assert code == 0

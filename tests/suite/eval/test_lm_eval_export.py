@@ -1,4 +1,4 @@
-"""The exported lm-eval tasks run offline on a tiny local model, and their scores are suite.verify's grades."""
+"""The exported lm-eval tasks run offline on a random local GPT-2, and their scores are suite.verify's grades."""
 
 import json
 from pathlib import Path
@@ -19,7 +19,7 @@ def test_every_benchmark_has_a_task_file():
     assert sorted(p.stem for p in TASK_DIR.glob("longcot_*.yaml")) == sorted(TASKS)
 
 
-def test_lm_eval_runs_the_exported_tasks_offline_on_a_tiny_model(tmp_path, monkeypatch):
+def test_lm_eval_runs_the_exported_tasks_offline_on_a_random_gpt2(tmp_path, monkeypatch):
     lm_eval = pytest.importorskip("lm_eval")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
@@ -29,9 +29,9 @@ def test_lm_eval_runs_the_exported_tasks_offline_on_a_tiny_model(tmp_path, monke
     torch.set_num_threads(1)
     from lm_eval.tasks import TaskManager
 
-    from suite.backends.tiny_model import build_tiny_model
+    from suite.backends.random_gpt2 import build_random_gpt2
 
-    model = build_tiny_model(tmp_path / "tiny")
+    model = build_random_gpt2(tmp_path / "random_gpt2")
     tasks_dir = tmp_path / "tasks"
     tasks_dir.mkdir()
     for task, local in LOCAL.items():  # our task files, pointed at the local fixtures instead of the hub

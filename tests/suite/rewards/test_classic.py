@@ -1,4 +1,4 @@
-"""Classic outcome reward (official ClassicSparseReward; PAPER.md §2.3) and the §6 format reward."""
+"""Classic outcome reward (official ClassicSparseReward; docs/rewards.md) and the §6 format reward."""
 
 import pytest
 from hypothesis import given

@@ -1,4 +1,4 @@
-"""Cosine length-scaled reward (paper §4.2, App. C.1; PAPER.md §2.1-2.3)."""
+"""Cosine length-scaled reward (paper §4.2, App. C.1; official `cosine.py`, docs/rewards.md)."""
 
 import math
 
@@ -18,7 +18,7 @@ def cos_fn(t, T, eta_min, eta_max):
     return eta_min + 0.5 * (eta_max - eta_min) * (1 + math.cos(t * math.pi / T))
 
 
-# PAPER.md §2.2, as printed (the table's own rounding).
+# The value table of docs/rewards.md ("The official code"), as printed there (the table's own rounding).
 VALUE_TABLE = [
     # gen_len, correct, wrong, decimals printed for (correct, wrong)
     (0, "2.000", "-10.0"),
@@ -35,7 +35,7 @@ VALUE_TABLE = [
 
 
 @pytest.mark.parametrize("gen_len, correct_str, wrong_str", VALUE_TABLE)
-def test_default_cosine_reproduces_the_value_table_of_paper_md(gen_len, correct_str, wrong_str):
+def test_default_cosine_reproduces_the_documented_value_table(gen_len, correct_str, wrong_str):
     for correct, printed in ((True, correct_str), (False, wrong_str)):
         decimals = len(printed.split(".")[1]) if "." in printed else 0
         got = round(cosine_reward(gen_len, MAX_LEN, correct), decimals)

@@ -1,4 +1,4 @@
-"""Dense N-gram repetition penalty (App. C.2, Algorithm 1) and the sparse word-level variant (PAPER.md §2.3)."""
+"""Dense N-gram repetition penalty (App. C.2, Algorithm 1) and the sparse word-level variant (docs/rewards.md)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Multi-gamma returns (lambda = 1) and single-gamma GAE (PAPER.md §2.4)."""
+"""Multi-gamma returns (lambda = 1; paper §4.6, App. C.2) and single-gamma GAE (official fork; docs/rewards.md)."""
 
 import numpy as np
 import pytest

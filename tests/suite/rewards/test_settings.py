@@ -1,4 +1,4 @@
-"""The paper's named reward settings (PAPER.md §2.1, §2.3, §3.2; Tables 7-15)."""
+"""The paper's named reward settings (§4.2, App. C, Tables 7-15; the official run scripts, docs/rewards.md)."""
 
 import pytest
 

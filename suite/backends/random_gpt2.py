@@ -1,8 +1,10 @@
-"""A tiny random causal LM saved to disk, for offline smoke runs and tests of the generation stack.
+"""A randomly initialised GPT-2 saved to disk, for offline smoke runs and tests of the HF / vLLM generation stack.
 
 GPT-2 architecture (1 layer, width 32) with a word-level tokenizer trained on a few strings, built and saved with
 `save_pretrained`; nothing is downloaded. Its outputs are random words: it exercises the plumbing (batching,
 lengths, truncation, chat templates, lm-eval) and is no measure of anything.
+
+Not to be confused with `suite.tiny.model` (TinyGPT, the tiny world's own trained model).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ CORPUS = [
 CHAT_TEMPLATE = "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} {% endfor %}<|assistant|>"
 
 
-def build_tiny_model(path: str | Path, *, seed: int = 0, chat_template: bool = True) -> Path:
-    """Write a tiny GPT-2 model and its tokenizer to `path`; returns the path."""
+def build_random_gpt2(path: str | Path, *, seed: int = 0, chat_template: bool = True) -> Path:
+    """Write a randomly initialised 1-layer GPT-2 and its word-level tokenizer to `path`; returns the path."""
     import torch
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
