@@ -1,5 +1,8 @@
-"""The `tiny` world: a synthetic reasoning task meant to reward thinking longer, a tiny transformer, SFT, RL (rl/).
+"""The `tiny` world: a synthetic task where thinking longer raises accuracy, a tiny transformer, SFT and RL on CPU.
 
-Modules (read in this order): `tokenizer` (word-level vocabulary, save/load), `model` (TinyGPT, KV-cached sampler,
-checkpoints), `task` (problem families, splits, trace styles, verifier), `sft` (supervised fine-tuning).
+Modules, in reading order: `tokenizer` (word-level vocabulary), `task` (problem families, splits, verifier),
+`traces` (how a problem is answered: trace styles for SFT data, noise, parsers of responses), `model` (TinyGPT,
+KV-cached sampler, checkpoints), `sampling` (batched, per-sample-seeded responses; budget forcing), `sft_config` and
+`sft` (supervised fine-tuning), `rl/` (PPO as the paper ran it, GRPO- and REINFORCE++-style variants), `recipes`
+(the engine's configs as runner recipes). Exports nothing: call sites name the module.
 """

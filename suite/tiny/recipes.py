@@ -16,6 +16,10 @@ from suite.tiny.rl.config import RLConfig
 from suite.tiny.sft_config import SFTConfig
 
 
+FINAL_RESPONSES = "final_responses.json"  # in an SFT job's workdir: {family: [response record, ...]}
+TRAIN_TIMING = "train_timing.json"  # in an SFT job's workdir: wall time, train time, train tokens/s
+
+
 @dataclass(frozen=True)
 class TinySFTRecipe(Recipe):
     """Supervised fine-tuning from scratch on tiny-world traces (`suite.tiny.sft.train_sft`)."""
@@ -24,9 +28,14 @@ class TinySFTRecipe(Recipe):
     sft: SFTConfig = field(default_factory=SFTConfig)
 
     def run(self, seed: int, ctx: JobContext) -> dict:
+        from suite.atomic import write_json_atomic
         from suite.tiny.sft import train_sft
 
         out = train_sft(self.sft, seed, ctx.workdir, progress=lambda step, _: ctx.report(step, self.sft.steps))
+        # artifacts beside the checkpoint, for studies and for a person who wants to read the policy's answers:
+        # the final evaluation's responses (deterministic) and the training throughput (wall-clock, so not a metric)
+        write_json_atomic(ctx.workdir / FINAL_RESPONSES, out["records"])
+        write_json_atomic(ctx.workdir / TRAIN_TIMING, out["timing"])
         return {"scalars": out["scalars"], "curves": out["curves"]}
 
 
@@ -60,12 +69,13 @@ class TinyRLRecipe(Recipe):
         return {"init": self.init}
 
     def run(self, seed: int, ctx: JobContext) -> dict:
-        from suite.tiny import sft, task
+        from suite.tiny import task
         from suite.tiny.rl.train import train_rl
+        from suite.tiny.sampling import prompt_ids
 
         train, heldout = rl_problem_sets(self.init.sft.families, self.n_train, self.rl.eval_size,
                                          seed=self.problem_seed)
         result = train_rl(self.rl, seed, ctx.dependencies["init"] / "checkpoint", ctx.workdir, train, heldout,
-                          task.verify, encode_prompt=sft.prompt_ids,
+                          task.verify, encode_prompt=prompt_ids,
                           progress=lambda step, _: ctx.report(step, self.rl.steps))
         return {"scalars": result["scalars"], "curves": result["curves"]}

@@ -3,7 +3,7 @@
 `train_sft(config, seed, workdir)` builds the training set (problems from the `train` split of the configured families,
 one trace per problem in the configured style, optional noise), trains from scratch with the loss on completion tokens
 only (weighted: injected slips weigh 0), cosine LR with linear warmup, AdamW; evaluates held-out (in-domain) and OOD
-accuracy every `eval_every` steps by sampling (temperature 0.7, top-p 0.95: the paper's protocol, PAPER.md §4); saves a
+accuracy every `eval_every` steps by sampling (temperature 0.7, top-p 0.95: the paper's protocol, §2.5); saves a
 checkpoint to `workdir/checkpoint`; returns {"scalars", "curves", "timing"}.
 
 Determinism: same config and seed -> bit-identical "scalars" and "curves" (one CPU thread, deterministic algorithms,
@@ -22,20 +22,17 @@ from pathlib import Path
 import torch
 from torch.nn import functional as F
 
+from suite.determinism import configure_torch
 from suite.metrics import names as M
-from suite.tiny import task
-from suite.tiny.model import TinyGPT, TinyGPTConfig, generate, save_checkpoint
-from suite.tiny.sft_config import SFTConfig  # noqa: F401 - re-exported: SFTConfig is part of this module's API
+from suite.tiny import task, traces
+from suite.tiny.model import TinyGPT, TinyGPTConfig, save_checkpoint
+from suite.tiny.sampling import prompt_ids, response_statistics, sample_responses
+from suite.tiny.sft_config import SFTConfig
 
 
 def model_config(cfg: SFTConfig, vocab_size: int) -> TinyGPTConfig:
     return TinyGPTConfig(vocab_size=vocab_size, block_size=cfg.block_size, n_layer=cfg.n_layer, n_head=cfg.n_head,
                          n_embd=cfg.n_embd)
-
-
-def set_determinism() -> None:
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
 
 
 # --- Data -------------------------------------------------------------------------------------------------------------
@@ -46,11 +43,7 @@ class Example:
     weights: list[float]  # per position of `ids`: weight of predicting ids[i] (0 on the prompt)
 
 
-def prompt_ids(tok, problem: task.Problem) -> list[int]:
-    return [tok.bos_id, *tok.encode(problem.prompt)]
-
-
-def make_example(tok, problem: task.Problem, tr: task.Trace) -> Example:
+def make_example(tok, problem: task.Problem, tr: traces.Trace) -> Example:
     p = prompt_ids(tok, problem)
     comp = [tok.token_to_id[w] for w in tr.words] + [tok.eos_id]
     return Example(p + comp, [0.0] * len(p) + list(tr.weights) + [1.0])
@@ -63,15 +56,15 @@ def build_dataset(cfg: SFTConfig, tok, seed: int) -> list[Example]:
         # the problem set depends on the family and size only (seed 0): seeds vary traces, init and order
         for p in task.make_split(fam, "train", min(cfg.n_train, task.TRAIN_POOL.get(fam, cfg.n_train)), seed=0):
             for _ in range(cfg.traces_per_problem):
-                tr = task.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate, give_up_rate=cfg.give_up_rate)
-                tr = task.noisy_answer(tr, rng, cfg.wrong_answer_rate)
+                tr = traces.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate, give_up_rate=cfg.give_up_rate)
+                tr = traces.noisy_answer(tr, rng, cfg.wrong_answer_rate)
                 examples.append(make_example(tok, p, tr))
     n_web = round(cfg.web_fraction * len(examples))
     for fam_i in range(n_web):
         fam = cfg.web_families[fam_i % len(cfg.web_families)]
         p = task.sample_problem(fam, rng)
         if task.split_of(p) == "train":
-            examples.append(make_example(tok, p, task.web_like(p, rng)))
+            examples.append(make_example(tok, p, traces.web_like(p, rng)))
     return examples
 
 
@@ -91,53 +84,6 @@ def collate(batch: Sequence[Example], pad_id: int) -> tuple[torch.Tensor, torch.
 
 # --- Evaluation -------------------------------------------------------------------------------------------------------
 
-def sample_rows(model: TinyGPT, tok, rows: Sequence[list[int]], seeds: Sequence[int], *, temperature: float,
-                top_p: float, max_new_tokens: int, banned_ids: Sequence[int] = (),
-                batch_size: int = 64) -> list[tuple[list[int], bool]]:
-    """Sample a continuation of each token row (left-padded per batch, one seed per row): (new token ids, up to and
-    including EOS; whether EOS was produced)."""
-    out = []
-    for s in range(0, len(rows), batch_size):
-        chunk = rows[s : s + batch_size]
-        P = max(map(len, chunk))
-        ids = torch.tensor([[tok.pad_id] * (P - len(r)) + list(r) for r in chunk])  # left-padded
-        g = generate(model, ids, max_new_tokens=max_new_tokens, eos_id=tok.eos_id, pad_id=tok.pad_id,
-                     temperature=temperature, top_p=top_p, seeds=list(seeds[s : s + batch_size]),
-                     banned_ids=list(banned_ids))
-        out += [(g.tokens[i, : int(g.lengths[i])].tolist(), bool(g.finished[i])) for i in range(len(chunk))]
-    return out
-
-
-def sample_responses(model: TinyGPT, tok, problems: Sequence[task.Problem], *, temperature: float, top_p: float,
-                     max_new_tokens: int, seed: int, batch_size: int = 64,
-                     banned_words: Sequence[str] = ()) -> list[dict]:
-    """One sampled response per problem: [{"text", "length", "finished", "correct", "wait", "alternatively"}]."""
-    samples = sample_rows(model, tok, [prompt_ids(tok, p) for p in problems],
-                          [seed * 1_000_003 + i for i in range(len(problems))], temperature=temperature, top_p=top_p,
-                          max_new_tokens=max_new_tokens, banned_ids=[tok.token_to_id[w] for w in banned_words],
-                          batch_size=batch_size)
-    out = []
-    for p, (ids, finished) in zip(problems, samples):
-        text = tok.decode(ids)
-        out.append({
-            "text": text, "length": len(ids), "finished": finished, "correct": task.verify(p, text),
-            "wait": task.count_keyword(text, "wait"), "alternatively": task.count_keyword(text, "alternatively,"),
-        })
-    return out
-
-
-def summarise(records: Sequence[dict]) -> dict[str, float]:
-    n = max(len(records), 1)
-    return {
-        "accuracy": sum(r["correct"] for r in records) / n,
-        "length": sum(r["length"] for r in records) / n,
-        "wait": sum(r["wait"] for r in records) / n,
-        "alternatively": sum(r["alternatively"] for r in records) / n,
-        "keyword_rate": sum((r["wait"] + r["alternatively"]) > 0 for r in records) / n,
-        "finished": sum(r["finished"] for r in records) / n,
-    }
-
-
 def eval_sets(cfg: SFTConfig) -> dict[str, list[task.Problem]]:
     """Fixed evaluation problems (independent of the training seed): held-out in-domain and OOD families."""
     sets = {f: task.make_split(f, "heldout", cfg.eval_n, seed=12345) for f in cfg.families}
@@ -146,7 +92,8 @@ def eval_sets(cfg: SFTConfig) -> dict[str, list[task.Problem]]:
     return sets
 
 
-def evaluate(model, tok, cfg: SFTConfig, sets: dict, seed: int) -> dict[str, dict]:
+def evaluate_families(model, tok, cfg: SFTConfig, sets: dict, seed: int) -> dict[str, list[dict]]:
+    """One sampled response per evaluation problem, per family: {family: `sample_responses` records}."""
     return {f: sample_responses(model, tok, probs, temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
                                 max_new_tokens=cfg.eval_max_new_tokens, seed=seed)
             for f, probs in sets.items()}
@@ -164,7 +111,7 @@ def lr_at(step: int, cfg: SFTConfig) -> float:
 
 def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
               progress: Callable[[int, dict], None] | None = None) -> dict:
-    set_determinism()
+    configure_torch()
     t0 = time.perf_counter()
     workdir = Path(workdir)
     tok = task.make_tokenizer()
@@ -186,8 +133,8 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
         c["value"].append(value)
 
     def run_eval(step: int) -> dict[str, dict]:
-        res = evaluate(model, tok, cfg, sets, seed=seed + 7919 * step)
-        summ = {f: summarise(r) for f, r in res.items()}
+        res = evaluate_families(model, tok, cfg, sets, seed=seed + 7919 * step)
+        summ = {f: response_statistics(r) for f, r in res.items()}
         in_dom = [summ[f] for f in cfg.families]
         log(M.HELDOUT_ACCURACY_CURVE, step, sum(s["accuracy"] for s in in_dom) / len(in_dom))
         log(M.RESPONSE_LENGTH, step, sum(s["length"] for s in in_dom) / len(in_dom))
@@ -227,7 +174,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
         if step % cfg.log_every == 0 or step == cfg.steps - 1:
             log(M.SFT_LOSS, step, float(loss.detach()))
     final = run_eval(cfg.steps)
-    summ = {f: summarise(r) for f, r in final.items()}
+    summ = {f: response_statistics(r) for f, r in final.items()}
     in_dom = [summ[f] for f in cfg.families]
     scalars = {
         M.HELDOUT_ACCURACY: sum(s["accuracy"] for s in in_dom) / len(in_dom),

@@ -3,7 +3,7 @@
 Text format. `decode` joins tokens with single spaces, so whole-word keyword regexes (`\\bwait\\b`, `alternatively,`)
 count them exactly as the suite's metrics expect. One exception keeps answers readable by `suite.verify`: the tokens
 between `\\boxed{` and `}` are glued, so `[\\boxed{, 17, }]` decodes to `\\boxed{17}` (and `encode` splits it back).
-`alternatively,` is ONE token, comma included (the paper's pivot keyword, PAPER.md §4).
+`alternatively,` is ONE token, comma included (the paper's pivot keyword, §4.5 and Figure 11).
 
 File format (`save`/`load`): JSON `{"format": "tiny-word-tokenizer/1", "tokens": [...], "special": {...}}`; the id of
 a token is its index in `tokens`. `to_hf()` builds an equivalent `transformers.PreTrainedTokenizerFast` (WordLevel

@@ -1,4 +1,4 @@
-"""RL for the tiny world: PPO as the paper's OpenRLHF fork runs it (PAPER.md §2.4), plus GRPO- and REINFORCE++-style
+"""RL for the tiny world: PPO as the paper's OpenRLHF fork runs it (docs/tiny_rl.md, 'One PPO step'), plus GRPO- and REINFORCE++-style
 variants for comparison.
 
 Modules (read in this order): `config` (RLConfig), `rollout` (sampling, per-token scoring), `advantages` (rewards ->

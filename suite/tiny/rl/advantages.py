@@ -1,4 +1,4 @@
-"""From sequence scores to per-token advantages, as the official OpenRLHF fork does it (PAPER.md §2.4).
+"""From sequence scores to per-token advantages, as the official OpenRLHF fork does it (docs/tiny_rl.md, 'One PPO step').
 
 Every reward and return is computed by `suite.rewards` (the same functions the report describes); this module only
 arranges their inputs and outputs into tensors. Shapes: B samples, T generated-token positions, M reward channels.

@@ -1,6 +1,6 @@
 """`RLConfig`: every knob of the tiny world's RL, with its default, why, and the paper setting it scales down.
 
-Paper settings (PAPER.md §3.2, official scripts `openrlhf/scripts/section_*` and the OpenRLHF code defaults they leave
+Paper settings (Appendix E.4-E.5, the official scripts `openrlhf/scripts/section_*` and the OpenRLHF code defaults they leave
 untouched): PPO, 512 prompts x 8-16 samples per iteration, train batch 512 samples, 1-2 PPO epochs, actor LR 5e-7,
 critic LR 4.5e-6 / 9e-6, KL 0.01 (k1, fixed), eps_clip 0.2, value clip 0.2, reward clip (-10, 10), max grad norm 1.0,
 Adam betas (0.9, 0.95), `cosine_with_min_lr` schedule (warmup ceil(3%), min 0.1 x LR), rollout temperature 1.0 and
@@ -48,7 +48,7 @@ class RLConfig:
     steps: int = 150  # paper ~112 iterations (8 episodes x 14); 150 gives the length dynamics room
     eval_every: int = 25  # held-out accuracy every k steps (and at step 0 and the last step)
     eval_size: int = 64  # held-out problems, one sample each
-    eval_temperature: float = 0.7  # evaluation protocol (PAPER.md §4): temperature 0.7, top-p 0.95
+    eval_temperature: float = 0.7  # evaluation protocol (§2.5, Appendix E.1): T 0.7, top-p 0.95
     eval_top_p: float = 0.95
     repetition_ngram_size: int = 40  # n for the logged repetition ratio; Algorithm 1's N = 40 tokens
     grpo_kl_in: str = field(default="loss", metadata={"choices": ("loss", "reward")})  # GRPO: KL as a loss term (k3,

@@ -1,5 +1,5 @@
-"""PPO losses as OpenRLHF computes them: clipped surrogate and clipped value loss, token-mean per sequence then the
-batch mean (PAPER.md §3.2: "Policy loss is the token-mean per sequence, then the batch mean"). Shapes (B, T)."""
+"""PPO losses as the official OpenRLHF fork computes them: clipped surrogate and clipped value loss, token mean per
+sequence, then the batch mean. Shapes (B, T)."""
 
 from __future__ import annotations
 

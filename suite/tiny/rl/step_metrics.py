@@ -1,7 +1,7 @@
 """What one RL step logs: the per-step curves the reward findings need (ROADMAP, Takeaways 4.1-4.6), keyed by the
 names in `suite.metrics.names`.
 
-Two length conventions, both logged (PAPER.md §2.4 last bullet):
+Two length conventions, both logged (docs/tiny_rl.md, 'What a step logs'):
 - `response_length_terminated` (catalogue name) is the **conditional** mean length of samples that did not exceed
   (gen_len + margin < max_len), None when every sample exceeded;
 - `response_length_terminated_official` is the official fork's unconditional mean of (not exceeded) * length, where

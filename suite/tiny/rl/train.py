@@ -1,6 +1,6 @@
 """`train_rl`: the tiny world's RL loop (PPO as the official fork runs it, plus GRPO- and REINFORCE++-style variants).
 
-One step (PAPER.md §2.4):
+One step (docs/tiny_rl.md, 'One PPO step'):
 1. sample `prompts_per_step` problems (an epoch-wise shuffle of the training split), `samples_per_prompt` responses each
    at the rollout temperature/top-p, with `max_new_tokens` as both the sampling limit and the reward's `max_len`;
 2. grade each response with the task verifier; outcome reward (exceed rule inside) placed on the last token, dense
@@ -13,8 +13,8 @@ One step (PAPER.md §2.4):
    sequence, batch mean), GRPO adds `kl_coef * k3` to the loss when `grpo_kl_in="loss"`; PPO also takes a clipped
    value-loss step on a separate critic (SFT weights + fresh value head).
 
-Determinism: one torch thread, `torch.use_deterministic_algorithms(True)`, every random draw from a generator seeded by
-`seed`; the returned dict holds no wall-clock values, so two same-seed runs return equal dicts.
+Determinism: `suite.determinism.configure_torch` (one torch thread, deterministic kernels), every random draw from a
+generator seeded by `seed`; the returned dict holds no wall-clock values, so two same-seed runs return equal dicts.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from suite.determinism import configure_torch
 from suite.metrics import names
+from suite.metrics.length import exceeded
 from suite.tiny.rl import advantages as adv_mod
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.rl.losses import k3_kl, policy_loss, value_loss
 from suite.tiny.rl.rollout import Rollout, left_pad, length_mask, row_seeds, sample, score_tokens
-from suite.metrics.length import exceeded
 from suite.tiny.rl.step_metrics import rollout_metrics
 
 Progress = Callable[[int, dict], None]
@@ -95,7 +96,7 @@ def _rollout(policy, generate, tokenizer, problems, prompts, verify, *, max_new_
 
 
 @torch.no_grad()
-def evaluate(policy, generate, tokenizer, problems, prompt_ids, verify, cfg: RLConfig, seed: int) -> dict:
+def evaluate_heldout(policy, generate, tokenizer, problems, prompt_ids, verify, cfg: RLConfig, seed: int) -> dict:
     """Held-out accuracy, mean length and exceed rate: one sample per problem at the evaluation temperature/top-p,
     drawn from a generator seeded identically at every evaluation (common random numbers across checkpoints)."""
     policy.eval()
@@ -145,7 +146,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
 
     def maybe_eval(step: int):
         if eval_set and (step % cfg.eval_every == 0 or step == cfg.steps):
-            log(step, evaluate(policy, generate, tokenizer, eval_set, eval_prompt_ids, verify, cfg, seed))
+            log(step, evaluate_heldout(policy, generate, tokenizer, eval_set, eval_prompt_ids, verify, cfg, seed))
 
     maybe_eval(0)
     for step in range(cfg.steps):
@@ -251,12 +252,6 @@ def critic_from_policy(policy):
     return critic.eval()
 
 
-def configure_torch_for_determinism() -> None:
-    """One thread per process (the 2-core budget) and deterministic kernels."""
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-
-
 def train_rl(config: RLConfig, seed: int, init_checkpoint: str | Path, workdir: str | Path | None,
              train_problems: Sequence, eval_problems: Sequence, verify: Callable, *,
              encode_prompt: Callable | None = None, progress: Progress | None = None) -> dict:
@@ -265,13 +260,13 @@ def train_rl(config: RLConfig, seed: int, init_checkpoint: str | Path, workdir: 
     writes `metrics.json` and the final policy (`policy.pt`) there.
 
     `verify(problem, response_text) -> bool` grades a response; `encode_prompt(tokenizer, problem) -> list[int]` must
-    build the prompt exactly as SFT did (default: `suite.tiny.sft.prompt_ids`).
+    build the prompt exactly as SFT did (default: `suite.tiny.sampling.prompt_ids`).
     """
     from suite.tiny import model as tiny_model
 
-    configure_torch_for_determinism()
+    configure_torch()
     if encode_prompt is None:
-        from suite.tiny.sft import prompt_ids as encode_prompt
+        from suite.tiny.sampling import prompt_ids as encode_prompt
     policy, tokenizer, extra = tiny_model.load_checkpoint(init_checkpoint)
 
     result = rl_loop(config, seed, policy, tokenizer, tiny_model.generate, train_problems, eval_problems, verify,

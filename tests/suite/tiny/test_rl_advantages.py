@@ -1,4 +1,4 @@
-"""suite.tiny.rl.advantages and losses: hand-checkable numbers for every piece of the PPO step (PAPER.md §2.4)."""
+"""suite.tiny.rl.advantages and losses: hand-checkable numbers for every piece of the PPO step (docs/tiny_rl.md)."""
 
 from __future__ import annotations
 

@@ -7,13 +7,14 @@ from dataclasses import replace
 import pytest
 import torch
 
+from suite.determinism import configure_torch
 from suite.metrics import names
 from suite.rewards.settings import SPEC_CLASSIC, SPEC_COSINE_REP, RewardSpec
 from suite.tiny import model as tiny_model
 from suite.tiny import task
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.rl.rollout import left_pad, score_tokens
-from suite.tiny.rl.train import configure_torch_for_determinism, cosine_with_min_lr, critic_from_policy, rl_loop
+from suite.tiny.rl.train import cosine_with_min_lr, critic_from_policy, rl_loop
 
 MAX_NEW = 24
 
@@ -33,7 +34,7 @@ def _world(seed: int = 0):
 
 
 def _run(cfg: RLConfig, seed: int, verify=task.verify):
-    configure_torch_for_determinism()
+    configure_torch()
     policy, tok, train, heldout = _world()
     out = rl_loop(cfg, seed, policy, tok, tiny_model.generate, train, heldout, verify, _encode,
                   make_critic=critic_from_policy)
@@ -85,7 +86,7 @@ def test_critic_free_variants_train_without_a_critic(algorithm):
 
 
 def test_scoring_left_padded_prompts_reproduces_the_sampler_logprobs():
-    configure_torch_for_determinism()
+    configure_torch()
     policy, tok, train, _ = _world()
     prompts = [_encode(tok, p) for p in train[:4]]
     assert len({len(p) for p in prompts}) > 1  # the batch really is ragged

@@ -2,8 +2,9 @@ import random
 
 import pytest
 
-from suite.tiny import task
-from suite.tiny.task import FAMILIES, STYLES, Problem, make_split, trace, verify
+from suite.tiny import task, traces
+from suite.tiny.task import FAMILIES, Problem, make_split, verify
+from suite.tiny.traces import STYLES, trace
 
 
 def _problems(n=60):
@@ -82,5 +83,5 @@ def test_default_difficulty_fits_the_context_with_room_for_generation():
 def test_noisy_answer_makes_the_trace_wrong_at_the_given_rate():
     rng = random.Random(7)
     probs = make_split("chain", "train", 400, seed=0)
-    wrong = sum(not verify(p, task.noisy_answer(trace(p, "short", rng), rng, 0.25).text) for p in probs)
+    wrong = sum(not verify(p, traces.noisy_answer(trace(p, "short", rng), rng, 0.25).text) for p in probs)
     assert 60 <= wrong <= 140

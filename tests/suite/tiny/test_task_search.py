@@ -1,4 +1,4 @@
-"""The `search` trace style (guess, check, narrow, sometimes give up) and its evidence helpers (docs/tiny_world.md)."""
+"""The `search` trace style (guess, check, narrow, sometimes give up), its parser and budget forcing (docs/tiny_world.md)."""
 
 import random
 import re
@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from suite.tiny import task
-from suite.tiny.task import GIVE_UP, make_split, trace, verify
+from suite.tiny.task import make_split, verify
+from suite.tiny.traces import GIVE_UP, parse_search, trace
 
 TRY = re.compile(r"try (\d+) : \1 \* (\d+) = (\d+) , \3 \+ (\d+) = (\d+) , \5 ([=<>]) (\d+) ([VX])")
 
@@ -76,8 +77,6 @@ def test_other_families_fall_back_to_the_long_style():
 
 
 def test_parse_search_counts_tries_give_ups_false_verifications_and_wasted_guesses():
-    from suite.tiny.search_evidence import parse_search
-
     p = task.Problem("solve", "solve x * 3 + 4 = 19 ?", "5", 3, (3, 4, 19))
     text = ("try 2 : 2 * 3 = 6 , 6 + 4 = 10 , 10 < 19 X alternatively, try 1 : 1 * 3 = 3 , 3 + 4 = 7 , 7 < 19 X "
             "alternatively, try 1 : 1 * 3 = 3 , 3 + 4 = 7 , 7 = 19 V answer \\boxed{1}")
@@ -101,7 +100,7 @@ def test_sft_draws_the_configured_number_of_independent_traces_per_problem():
 
 def test_budget_forcing_appends_the_give_up_words_exactly_at_the_budget_for_unfinished_responses():
     from suite.tiny.model import TinyGPT, TinyGPTConfig
-    from suite.tiny.search_evidence import budget_forced
+    from suite.tiny.sampling import budget_forced
 
     tok = task.make_tokenizer()
     torch.manual_seed(0)
