@@ -45,4 +45,11 @@ EXPERIMENT = Experiment(
                         "cannot be regenerated exactly.",),
         ),
     },
+    # Table 1: SFT and SFT + RL from constructed vs emergent long CoT
+    table_rows={
+        "table1:sft_constructed": "constructed_sft",
+        "table1:sft_emergent": "emergent_sft",
+        "table1:sft_rl_constructed": "constructed_sft_rl",
+        "table1:sft_rl_emergent": "emergent_sft_rl",
+    },
 )

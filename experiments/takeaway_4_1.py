@@ -4,8 +4,10 @@ PPO with the classic reward (1 correct / 0 wrong / 0 exceed) from long-CoT SFT m
 toward the context limit, the exceed rate rises and levels off below 1, and accuracy collapses once length saturates
 ("the red points ... correspond to the iteration where the accuracy dropped to near zero"). Figure 2 has no table.
 
-Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe's classic arm, shared with 4.2); tiny
-scale moved to the search world, where thinking longer raises accuracy (docs/tiny_world.md).
+Changelog (the version goes up whenever a change can move the numbers; experiments/versions.lock.json holds it):
+  v1: declaration (paper scale).
+  v2: tiny scale added (the issue-#5 RL probe's classic arm, shared with 4.2).
+  v3: tiny scale moved to the search world, where thinking longer raises accuracy (docs/tiny_world.md).
 """
 
 from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
@@ -17,6 +19,7 @@ from suite.metrics import names as M
 EXPERIMENT = Experiment(
     id="takeaway-4.1",
     title="CoT length stability under the classic reward",
+    version=3,
     claim=Claim("CoT length does not always scale up in a stable fashion.", "§4.1", "Figure 2; Table 8"),
     arms=(Arm("llama_classic", "Llama-3.1-8B long-CoT SFT, classic reward"),
           Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward"),
@@ -46,8 +49,10 @@ EXPERIMENT = Experiment(
                       direction="increasing"),
             ),
             deviations=(
-                "OpenRLHF logs response_length_terminated as the mean over all samples of (not exceeded) x length, "
-                "not a conditional mean (PAPER.md §2.4); Figure 2(c) plots that quantity.",
+                "Figure 2(c)'s length of terminated CoTs is the quantity the official code logs as "
+                "response_length_terminated: every sample's length times (not exceeded), averaged over all samples, so "
+                "an exceeded sample counts as 0 and the value is not a mean over terminated samples "
+                "(eddycmu/demystify-long-cot, openrlhf/openrlhf/trainer/ppo_trainer.py, training_step_actor).",
             ),
         ),
     },

@@ -4,8 +4,10 @@ Classic vs cosine reward (and cosine + dense repetition penalty) from the Llama-
 reward "significantly stabilized the length scaling behavior ... stabilizing the training accuracy and improving RL
 efficiency". Figure 5's experiments use Table 9 rows 3-5 (author, official repo issue #5).
 
-Changelog: v1 declaration (paper scale); tiny scale added (the issue-#5 RL probe: classic, cosine, cosine + rep); tiny
-scale moved to the search world, where thinking longer raises accuracy (docs/tiny_world.md).
+Changelog (the version goes up whenever a change can move the numbers; experiments/versions.lock.json holds it):
+  v1: declaration (paper scale).
+  v2: tiny scale added (the issue-#5 RL probe: classic, cosine, cosine + rep).
+  v3: tiny scale moved to the search world, where thinking longer raises accuracy (docs/tiny_world.md).
 """
 
 from experiments._paper_recipes import (
@@ -23,6 +25,7 @@ from suite.metrics import names as M
 EXPERIMENT = Experiment(
     id="takeaway-4.2",
     title="Reward shaping stabilises CoT length",
+    version=3,
     claim=Claim("Reward shaping can be used to stabilize and control CoT length while improving accuracy.", "§4.2",
                 "Figures 4, 5; Table 9"),
     arms=(

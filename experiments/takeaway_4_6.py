@@ -47,4 +47,14 @@ EXPERIMENT = Experiment(
                         "does not explain the difference.",),
         ),
     },
+    # Table 5: gamma_c then gamma_p in the row name (100 = 1.000, 999 = 0.999, 99 = 0.99)
+    table_rows={
+        "table5:sft_start": "sft",
+        "table5:gamma_100_100": "gamma_100_100",
+        "table5:gamma_100_999": "gamma_100_999",
+        "table5:gamma_100_99": "gamma_100_99",
+        "table5:gamma_999_999": "gamma_999_999",
+        "table5:gamma_999_99": "gamma_999_99",
+        "table5:gamma_99_99": "gamma_99_99",
+    },
 )

@@ -42,4 +42,14 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
+    # Table 2, plus Table 3's baseline row, which is Table 2's MATH SFT + RL
+    table_rows={
+        "table2:math_sft": "math_sft",
+        "table2:math_sft_rl": "math_sft_rl",
+        "table2:webit_sft": "webit_sft",
+        "table2:webit_sft_rl": "webit_sft_rl",
+        "table2:mix_sft": "mix_sft",
+        "table2:mix_sft_rl": "mix_sft_rl",
+        "table3:math_baseline": "math_sft_rl",
+    },
 )

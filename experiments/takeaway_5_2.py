@@ -56,4 +56,12 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
+    # Table 3 (its baseline row, table3:math_baseline, is Table 2's MATH SFT + RL: see takeaway_5_1)
+    table_rows={
+        "table3:sft_init": "sft_init",
+        "table3:unfiltered_rule": "unfiltered_rule",
+        "table3:unfiltered_model": "unfiltered_model",
+        "table3:filtered_rule": "filtered_rule",
+        "table3:filtered_model": "filtered_model",
+    },
 )

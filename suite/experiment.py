@@ -3,6 +3,7 @@
     Experiment
       id, title, claim (quoted, with section and figure/table), arms, metrics, version
       scales: {"tiny" | "gpu" | "paper": ScaleSpec(recipes per arm, default seeds, checks, deviations)}
+      table_rows: {"table<N>:<row>": arm}  the paper table rows whose cells this experiment's paper reference holds
 
 A scale that is absent from `scales` is *not implemented* at that scale; `longcot run` says so and never fakes a
 result. The module that declares an experiment contains no loops and no training calls (STYLE.md, anchor 2).
@@ -17,11 +18,14 @@ from typing import Literal, Mapping
 from suite.checks import Check
 from suite.errors import UserError
 from suite.metrics.names import lookup
-from suite.recipes import Recipe
+from suite.recipes import Recipe, recipe_hash
 
 Scale = Literal["tiny", "gpu", "paper"]
 SCALES: tuple[str, ...] = ("tiny", "gpu", "paper")
-ID_PATTERN = re.compile(r"^(takeaway-[3-5]\.[1-6]|section-6)$")
+#: An id is any lower-case slug: letters, digits, dots and single hyphens (e.g. "takeaway-4.2", "section-6", "my-study").
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
+#: A paper table row: the table's number and a row name, e.g. "table1:sft_emergent" (the `--compare` argument of eval).
+TABLE_ROW_PATTERN = re.compile(r"^table[1-9][0-9]*:[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -62,16 +66,31 @@ class Experiment:
     arms: tuple[Arm, ...]
     metrics: tuple[str, ...]
     scales: Mapping[str, ScaleSpec]
+    #: Bump whenever a change can move this experiment's numbers, with a changelog line in the module docstring; the
+    #: contract test holds it against experiments/versions.lock.json.
     version: int = 1
     notes: tuple[str, ...] = field(default=())
+    #: paper table row key ("table1:sft_emergent") -> the arm whose cells in reference_results/paper/<id>.json are that
+    #: row; suite.eval.paper_tables indexes rows from here, so the tables' row names live next to the claims.
+    table_rows: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         where = f"experiment {self.id!r}"
         if not ID_PATTERN.match(self.id):
-            raise UserError("id must look like 'takeaway-4.2' or 'section-6'", where=where)
+            raise UserError("id must be a lower-case slug of letters, digits, dots and hyphens, e.g. 'takeaway-4.2'",
+                            where=where)
         arm_names = [a.name for a in self.arms]
         if len(set(arm_names)) != len(arm_names):
             raise UserError(f"duplicate arm names in {arm_names}", where=where)
+        if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
+            raise UserError(f"version must be a positive integer, got {self.version!r}", where=where)
+        for key, arm in self.table_rows.items():
+            if not isinstance(key, str) or not TABLE_ROW_PATTERN.match(key):
+                raise UserError(f"table row key {key!r} must look like 'table<N>:<row>', e.g. 'table1:sft_emergent'",
+                                where=f"{where}, table_rows")
+            if arm not in arm_names:
+                raise UserError(f"table row {key!r} names arm {arm!r}, which is not declared; arms: "
+                                f"{', '.join(arm_names)}", where=f"{where}, table_rows")
         for m in self.metrics:
             lookup(m)
         for scale, spec in self.scales.items():
@@ -91,10 +110,14 @@ class Experiment:
                     raise UserError(f"check {check.name!r} uses metric {check.metric!r}, not declared in metrics",
                                     where=where)
 
+    def recipe_hashes(self) -> dict[str, dict[str, str]]:
+        """scale -> arm -> `recipe_hash` of that arm's recipe (64 hex digits): what the version lock compares."""
+        return {scale: {arm: recipe_hash(r) for arm, r in spec.recipes.items()} for scale, spec in self.scales.items()}
+
     def status(self, scale: str) -> str:
-        from suite.verdicts import NOT_EXECUTABLE, NOT_IMPLEMENTED
+        from suite.verdicts import IMPLEMENTED, NOT_EXECUTABLE, NOT_IMPLEMENTED
 
         spec = self.scales.get(scale)
         if spec is None:
             return NOT_IMPLEMENTED
-        return "implemented" if spec.executable else NOT_EXECUTABLE
+        return IMPLEMENTED if spec.executable else NOT_EXECUTABLE

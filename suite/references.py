@@ -27,6 +27,7 @@ import json
 import math
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ from suite.metrics.names import CATALOG
 from suite.observations import ArmObservations, CurveSample, Observations, ScalarSample
 
 SCHEMA = "longcot.reference/1"
+#: Folder name of the shipped references, both in the source tree and inside an installed `suite` package.
+SHIPPED_REFERENCES = "reference_results"
 REQUIRED_PROVENANCE = ("suite_version", "git_commit", "libraries", "hardware", "date")
 
 
@@ -54,6 +57,26 @@ class Reference:
 
     def tolerance(self, arm: str, metric: str) -> tuple[float, str] | None:
         return self.tolerances.get((arm, metric))
+
+
+def default_root() -> Path:
+    """The directory of the suite's own reference results (`<root>/<scale>/<id>.json`), used when no
+    `--references` is given.
+
+    They are package data of `suite`. A built install (`pip install .`, a wheel) carries them inside the package, at
+    `suite/reference_results/`: pyproject.toml maps the source tree's top-level `reference_results/` there. An editable
+    install or a plain checkout imports `suite` from the source tree, where that mapping is not applied, so the same
+    files are found where pyproject.toml takes them from: `reference_results/` beside the `suite/` package. When
+    neither exists (an install without its data), the built location is returned and loading a reference from it
+    reports the missing file.
+    """
+    package = resources.files("suite")
+    if not isinstance(package, Path):  # a zip import has no directory to hand out
+        raise UserError("the suite is installed in a zip archive; pass --references with a directory",
+                        where=str(package))
+    built = package / SHIPPED_REFERENCES
+    source = package.parent / SHIPPED_REFERENCES
+    return built if built.is_dir() or not source.is_dir() else source
 
 
 def reference_path(root: Path, scale: str, experiment_id: str) -> Path | None:

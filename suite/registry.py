@@ -39,10 +39,12 @@ def discover(package: str = DEFAULT_PACKAGE) -> dict[str, Experiment]:
 
 
 def _sort_key(exp_id: str):
-    if exp_id.startswith("takeaway-"):
-        major, minor = exp_id.removeprefix("takeaway-").split(".")
-        return (int(major), int(minor))
-    return (6, 0)
+    """Natural order: digit runs compare as numbers, so the paper's ids sort by section ('takeaway-3.1' before
+    'takeaway-4.2' before 'takeaway-4.10'), and 'section-6' after the takeaways (they are all in sections 3-5)."""
+    import re
+
+    head = 0 if exp_id.startswith("takeaway-") else 1
+    return (head, [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", exp_id)])
 
 
 def select(experiments: dict[str, Experiment], only: Iterable[str] | None, scale: str) -> list[Experiment]:

@@ -31,7 +31,8 @@ DEVIATES_FROM_REFERENCE = "deviates from reference"
 REFERENCE_INCONCLUSIVE = "inconclusive"
 NO_CHECKS = "no checks"
 
-# Experiment run status
+# Experiment status at a scale (before a run) and after it
+IMPLEMENTED = "implemented"
 RAN = "ran"
 NOT_IMPLEMENTED = "not implemented at this scale"
 NOT_EXECUTABLE = "needs an external engine"

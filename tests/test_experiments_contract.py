@@ -1,5 +1,7 @@
 """One contract test walks every declared finding (STYLE.md: 'a single contract test walks every experiment')."""
 
+import copy
+import importlib.util
 import json
 import math
 from pathlib import Path
@@ -20,6 +22,18 @@ EXPECTED_IDS.append("section-6")
 #: findings whose paper-scale evidence is a table; the others are figures without published numbers
 TABLE_BACKED = {"takeaway-3.3": "Table 1", "takeaway-5.1": "Table 2", "takeaway-5.2": "Table 3", "section-6": "Table 4",
                 "takeaway-4.6": "Table 5"}
+
+
+def _load_lock_tool():
+    # tools/ is scripts, not a package: load the lock script by path
+    path = ROOT / "tools" / "lock_experiment_versions.py"
+    spec = importlib.util.spec_from_file_location("lock_experiment_versions", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LOCK_TOOL = _load_lock_tool()
 
 
 def test_all_twelve_findings_are_discovered_in_paper_order():
@@ -45,6 +59,9 @@ def test_each_finding_is_well_formed(exp_id):
         assert path is not None, f"{exp_id} is backed by {TABLE_BACKED[exp_id]}; its reference must exist"
         ref = load_reference(path)
         assert TABLE_BACKED[exp_id] in ref.source
+        table = TABLE_BACKED[exp_id].replace("Table ", "table") + ":"
+        assert any(key.startswith(table) for key in exp.table_rows), f"declare {TABLE_BACKED[exp_id]}'s table_rows"
+        assert set(exp.table_rows.values()) <= set(ref.observations), "every table row is an arm of the reference"
         cells = [c for c in exp.scales["paper"].checks if isinstance(c, ScalarTolerance)]
         assert cells, "table-backed findings compare every cell"
         for c in cells:
@@ -119,3 +136,50 @@ def test_each_finding_implemented_at_tiny_has_a_stored_reference_for_its_arms(ex
         for arm in check.arms():
             obs = ref.observations[arm]
             assert check.metric in obs.scalars or check.metric in obs.curves
+
+
+def test_every_recipe_change_came_with_a_version_bump_and_the_lock_is_current():
+    lock = json.loads(LOCK_TOOL.LOCK_PATH.read_text())
+    problems = LOCK_TOOL.lock_problems(EXPS, lock)
+    assert not problems, "\n".join(problems)
+
+
+def _lock_with(edit):
+    lock = copy.deepcopy(LOCK_TOOL.lock_of(EXPS))
+    edit(lock["experiments"])
+    return LOCK_TOOL.lock_problems(EXPS, lock)
+
+
+def test_a_changed_recipe_hash_without_a_bump_fails_and_says_what_to_do():
+    version = EXPS["takeaway-4.1"].version
+    problems = _lock_with(lambda e: e["takeaway-4.1"]["recipes"]["tiny"].update(classic="0" * 16))
+    assert len(problems) == 1
+    msg = problems[0]
+    assert msg.startswith("takeaway-4.1: its recipes changed (tiny/classic: 0000000000000000 -> ")
+    assert f"set version={version + 1} in experiments/takeaway_4_1.py" in msg
+    assert f"'v{version + 1}: <what changed>'" in msg and "python tools/lock_experiment_versions.py" in msg
+
+
+def test_an_arm_that_came_or_went_counts_as_a_recipe_change():
+    problems = _lock_with(lambda e: e["takeaway-4.2"]["recipes"]["tiny"].pop("cosine_rep"))
+    assert len(problems) == 1 and "tiny/cosine_rep: absent -> " in problems[0]
+
+
+def test_a_bump_with_a_stale_lock_names_the_one_command_that_rewrites_it():
+    def behind(e):
+        e["takeaway-4.2"]["version"] -= 1
+        e["takeaway-4.2"]["recipes"]["tiny"]["cosine"] = "f" * 16
+    problems = _lock_with(behind)
+    assert len(problems) == 1
+    assert "takeaway-4.2: version 3 is ahead of the lock (version 2)" in problems[0]
+    assert problems[0].endswith("run `python tools/lock_experiment_versions.py` to rewrite the lock")
+
+
+def test_a_version_that_goes_down_or_an_experiment_missing_from_the_lock_is_reported():
+    def edit(e):
+        e["takeaway-4.1"]["version"] += 1
+        e.pop("takeaway-3.1")
+        e["takeaway-9.9"] = {"version": 1, "recipes": {}}
+    problems = _lock_with(edit)
+    assert [p.split(":")[0] for p in problems] == ["takeaway-3.1", "takeaway-4.1", "takeaway-9.9"]
+    assert "versions only go up" in problems[1] and "no longer declared" in problems[2]

@@ -1,20 +1,15 @@
-"""The four benchmark columns of the paper's Tables 1-5 (PAPER.md §1; arXiv v1), as accuracy in percent.
+"""The four benchmark columns of the paper's Tables 1-5 (arXiv 2502.03373v1), as accuracy in percent.
 
-Keys are `table<N>:<row>`:
+Keys are `table<N>:<row>`, e.g. `table1:sft_emergent`. They are not listed here: each experiment declares the rows
+its paper reference holds, next to its claim, as `Experiment.table_rows` (row key -> arm; see the `table_rows=` of
+`experiments/*.py`), and this module indexes every discovered experiment's rows (`row_index`). `all_rows()` lists
+them; an unknown key is a `UserError` that lists them too.
 
-- table1: `sft_constructed`, `sft_emergent`, `sft_rl_constructed`, `sft_rl_emergent`
-- table2: `math_sft`, `math_sft_rl`, `webit_sft`, `webit_sft_rl`, `mix_sft`, `mix_sft_rl`
-- table3: `math_baseline`, `sft_init`, `unfiltered_rule`, `unfiltered_model`, `filtered_rule`, `filtered_model`
-- table4: `base`, `direct_rl`, `sft`, `sft_rl`  (Qwen2.5-Math-7B; `base` and `direct_rl` are greedy, 4,096 tokens)
-- table5: `sft_start`, `gamma_100_100`, `gamma_100_999`, `gamma_100_99`, `gamma_999_999`, `gamma_999_99`,
-  `gamma_99_99` (gamma_c then gamma_p: 100 = 1.000, 999 = 0.999, 99 = 0.99)
-
-The numbers are not typed here: each key names a (finding, arm) whose cell lives in
-`reference_results/paper/<finding>.json` (written by tools/build_paper_references.py), the one copy of the tables.
-Row assignments marked "reconstructed" in PAPER.md (Tables 1, 3, 5) come from the flattened PDF text.
-`compare(summary, key)` returns ours - paper per benchmark with a binomial standard error of our accuracy,
-`sqrt(p (1 - p) / (n_problems * n_samples))`, the difference in units of that error, and the reference's stored
-95% tolerance (derived from the table's sampling error).
+The numbers are not typed here either: a row's cells live in `<references>/paper/<experiment id>.json` (written by
+tools/build_paper_references.py), the one copy of the tables; `<references>` is `suite.references.default_root()`
+unless a caller passes `root`. `compare(summary, key)` returns ours - paper per benchmark with a binomial standard
+error of our accuracy, `sqrt(p (1 - p) / (n_problems * n_samples))`, the difference in units of that error, and the
+reference's stored 95% tolerance (derived from the table's sampling error).
 """
 
 from __future__ import annotations
@@ -25,56 +20,56 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from suite.errors import UserError
+from suite.experiment import Experiment
 from suite.metrics.names import BENCHMARKS, benchmark_accuracy
-from suite.references import Reference, load_reference
+from suite.references import Reference, default_root, load_reference, reference_path
+from suite.registry import discover
 
 COLUMNS = BENCHMARKS
-REFERENCES = Path(__file__).resolve().parents[2] / "reference_results" / "paper"
 
-#: table row -> (finding whose paper reference holds it, arm)
-ROWS: dict[str, tuple[str, str]] = {
-    "table1:sft_constructed": ("takeaway-3.3", "constructed_sft"),
-    "table1:sft_emergent": ("takeaway-3.3", "emergent_sft"),
-    "table1:sft_rl_constructed": ("takeaway-3.3", "constructed_sft_rl"),
-    "table1:sft_rl_emergent": ("takeaway-3.3", "emergent_sft_rl"),
-    "table2:math_sft": ("takeaway-5.1", "math_sft"),
-    "table2:math_sft_rl": ("takeaway-5.1", "math_sft_rl"),
-    "table2:webit_sft": ("takeaway-5.1", "webit_sft"),
-    "table2:webit_sft_rl": ("takeaway-5.1", "webit_sft_rl"),
-    "table2:mix_sft": ("takeaway-5.1", "mix_sft"),
-    "table2:mix_sft_rl": ("takeaway-5.1", "mix_sft_rl"),
-    "table3:math_baseline": ("takeaway-5.1", "math_sft_rl"),  # Table 3's baseline row is Table 2's MATH SFT+RL
-    "table3:sft_init": ("takeaway-5.2", "sft_init"),
-    "table3:unfiltered_rule": ("takeaway-5.2", "unfiltered_rule"),
-    "table3:unfiltered_model": ("takeaway-5.2", "unfiltered_model"),
-    "table3:filtered_rule": ("takeaway-5.2", "filtered_rule"),
-    "table3:filtered_model": ("takeaway-5.2", "filtered_model"),
-    "table4:base": ("section-6", "base"),
-    "table4:direct_rl": ("section-6", "direct_rl"),
-    "table4:sft": ("section-6", "sft"),
-    "table4:sft_rl": ("section-6", "sft_rl"),
-    "table5:sft_start": ("takeaway-4.6", "sft"),
-    "table5:gamma_100_100": ("takeaway-4.6", "gamma_100_100"),
-    "table5:gamma_100_999": ("takeaway-4.6", "gamma_100_999"),
-    "table5:gamma_100_99": ("takeaway-4.6", "gamma_100_99"),
-    "table5:gamma_999_999": ("takeaway-4.6", "gamma_999_999"),
-    "table5:gamma_999_99": ("takeaway-4.6", "gamma_999_99"),
-    "table5:gamma_99_99": ("takeaway-4.6", "gamma_99_99"),
-}
+
+def row_index(experiments: Mapping[str, Experiment]) -> dict[str, tuple[str, str]]:
+    """Table row key -> (id of the experiment whose paper reference holds it, arm), by table number, then in the
+    order the experiments (in `experiments` order) declare their rows.
+
+    A key declared by two experiments is a `UserError` naming both: a row has one home.
+    """
+    index: dict[str, tuple[str, str]] = {}
+    for exp in experiments.values():
+        for key, arm in exp.table_rows.items():
+            if key in index:
+                raise UserError(f"paper table row {key!r} is declared by both {index[key][0]!r} and {exp.id!r}; "
+                                "declare it in one experiment only", where=f"experiment {exp.id!r}, table_rows")
+            index[key] = (exp.id, arm)
+    # A stable sort on the table number alone keeps each experiment's declared row order within a table.
+    return dict(sorted(index.items(), key=lambda kv: int(kv[0].partition(":")[0].removeprefix("table"))))
+
+
+@lru_cache(maxsize=1)
+def _discovered_rows() -> dict[str, tuple[str, str]]:
+    # Discovery imports every experiment module; once per process is enough.
+    return row_index(discover())
 
 
 @lru_cache(maxsize=None)
-def _reference(exp_id: str) -> Reference:
-    return load_reference(REFERENCES / f"{exp_id}.json")
+def _reference(root: Path, exp_id: str) -> Reference:
+    path = reference_path(root, "paper", exp_id)
+    if path is None:
+        raise UserError(f"no paper reference for {exp_id!r} (expected paper/{exp_id}.json)", where=str(root))
+    return load_reference(path)
 
 
-def _cells(key: str) -> dict[str, tuple[float, float | None]]:
+def _cells(key: str, root: Path | None) -> dict[str, tuple[float, float | None]]:
     """benchmark -> (paper accuracy in percent, stored 95% tolerance in percent)."""
+    rows = _discovered_rows()
     try:
-        exp_id, arm = ROWS[key]
+        exp_id, arm = rows[key]
     except KeyError:
-        raise UserError(f"unknown paper row {key!r}; known rows: {', '.join(ROWS)}", where="--compare") from None
-    ref = _reference(exp_id)
+        raise UserError(f"unknown paper row {key!r}; known rows: {', '.join(rows)}", where="--compare") from None
+    ref = _reference(Path(root) if root is not None else default_root(), exp_id)
+    if arm not in ref.observations:
+        raise UserError(f"row {key!r} is arm {arm!r} of {exp_id!r}, which this reference does not hold",
+                        where=str(ref.path))
     out = {}
     for bench in COLUMNS:
         metric = benchmark_accuracy(bench)
@@ -84,21 +79,23 @@ def _cells(key: str) -> dict[str, tuple[float, float | None]]:
     return out
 
 
-def paper_row(key: str) -> dict[str, float]:
-    """The four benchmark accuracies (percent) of one table row."""
-    return {bench: value for bench, (value, _) in _cells(key).items()}
+def paper_row(key: str, *, root: Path | None = None) -> dict[str, float]:
+    """The four benchmark accuracies (percent) of one table row; `root` holds `paper/<id>.json` (default: the
+    suite's shipped references)."""
+    return {bench: value for bench, (value, _) in _cells(key, root).items()}
 
 
-def all_rows() -> dict[str, dict[str, float]]:
-    return {key: paper_row(key) for key in ROWS}
+def all_rows(*, root: Path | None = None) -> dict[str, dict[str, float]]:
+    """Every declared row key -> its four benchmark accuracies (percent), in table order."""
+    return {key: paper_row(key, root=root) for key in _discovered_rows()}
 
 
-def compare(summary: Mapping[str, Any], key: str) -> dict[str, dict[str, float]]:
+def compare(summary: Mapping[str, Any], key: str, *, root: Path | None = None) -> dict[str, dict[str, float]]:
     """Ours vs the paper per benchmark present in `summary["benchmarks"]` (accuracy in percent).
 
     `summary["benchmarks"][b]` needs `accuracy` (fraction), `n_problems` and `n_samples_per_problem`.
     """
-    cells = _cells(key)
+    cells = _cells(key, root)
     out = {}
     for bench, ours in summary["benchmarks"].items():
         if bench not in cells:

@@ -1,11 +1,16 @@
 """Reference files: valid ones load; corrupt or incomplete ones give one error naming the file and the field."""
 
 import json
+import tomllib
+from pathlib import Path
 
 import pytest
 
+import suite.references
 from suite.errors import UserError
-from suite.references import load_reference
+from suite.references import default_root, load_reference, reference_path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def valid():
@@ -95,3 +100,48 @@ def test_incomplete_or_wrong_fields_are_named(tmp_path, mutate, field, message):
         load_reference(p)
     text = str(e.value)
     assert str(p) in text and field in text and message in text
+
+
+def test_the_default_root_holds_every_shipped_reference():
+    root = default_root()
+    shipped = sorted(ROOT.glob("reference_results/*/*.json"))
+    assert shipped
+    for path in shipped:
+        found = reference_path(root, path.parent.name, path.stem)
+        assert found is not None and load_reference(found).experiment == path.stem
+
+
+def _package(monkeypatch, package_dir: Path):
+    package_dir.mkdir(parents=True)
+    monkeypatch.setattr(suite.references.resources, "files", lambda name: package_dir)
+
+
+def test_a_built_install_reads_the_references_inside_the_package(tmp_path, monkeypatch):
+    _package(monkeypatch, tmp_path / "site-packages" / "suite")
+    (tmp_path / "site-packages" / "suite" / "reference_results" / "paper").mkdir(parents=True)
+    assert default_root() == tmp_path / "site-packages" / "suite" / "reference_results"
+
+
+def test_a_source_tree_reads_the_references_beside_the_package(tmp_path, monkeypatch):
+    _package(monkeypatch, tmp_path / "checkout" / "suite")
+    (tmp_path / "checkout" / "reference_results" / "tiny").mkdir(parents=True)
+    assert default_root() == tmp_path / "checkout" / "reference_results"
+
+
+def test_an_install_without_its_references_points_at_where_they_should_be(tmp_path, monkeypatch):
+    _package(monkeypatch, tmp_path / "site-packages" / "suite")
+    assert default_root() == tmp_path / "site-packages" / "suite" / "reference_results"
+    assert reference_path(default_root(), "paper", "takeaway-3.3") is None
+
+
+def test_pyproject_ships_every_package_folder_and_maps_the_references_into_suite():
+    """The package list is explicit (pyproject.toml says why); a new package folder must be added to it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert config["package-dir"] == {"suite.reference_results": "reference_results"}
+    assert config["package-data"]["suite.reference_results"] == ["*/*.json", "*/*.toml"]
+    on_disk = {".".join(d.relative_to(ROOT).parts) for top in ("suite", "experiments")
+               for d in [ROOT / top, *(ROOT / top).rglob("*")]
+               if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py"))}
+    listed = set(config["packages"]) - {"suite.reference_results"}
+    assert listed == on_disk, (f"add to [tool.setuptools] packages in pyproject.toml: {sorted(on_disk - listed)}; "
+                               f"remove: {sorted(listed - on_disk)}")
