@@ -9,16 +9,19 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from suite import verdicts
 from suite.errors import UserError
+
+if TYPE_CHECKING:  # `longcot list` and argument errors should not pay for importing the runner
+    from suite.runner import RunSummary
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-
-DEFAULT_REFERENCES = Path(__file__).resolve().parent.parent / "reference_results"
 
 
 def _seeds(text: str) -> tuple[int, ...]:
@@ -64,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--jobs", type=int, default=1, help="parallel processes, one thread each (default: 1)")
     rp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
                     help="override a recipe field in every selected recipe that has it (checked against its type)")
-    rp.add_argument("--references", type=Path, default=DEFAULT_REFERENCES, help="reference results root")
+    rp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
     rp.add_argument("--report", action="store_true", help="also write report.md and report.html")
     rp.add_argument("--no-progress", action="store_true", help="no progress bars")
     rp.set_defaults(func=cmd_run)
@@ -77,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     pp = sub.add_parser("promote", help="store a finished run as the reference results of its scale")
     pp.add_argument("run_dir", type=Path)
     pp.add_argument("--only", nargs="+", metavar="ID", help="experiment ids (default: every one that ran)")
-    pp.add_argument("--references", type=Path, default=DEFAULT_REFERENCES, help="reference results root")
+    pp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
     pp.add_argument("--note", default="", help="a note stored with the reference")
     pp.set_defaults(func=cmd_promote)
 
@@ -106,11 +109,18 @@ def cmd_list(args) -> int:
         cells = []
         for s in SCALES:
             st = exp.status(s)
-            cells.append({"implemented": "[green]implemented[/green]",
-                          "needs an external engine": "[yellow]recipe (engine)[/yellow]"}.get(st, "[dim]not yet[/dim]"))
+            cells.append({verdicts.IMPLEMENTED: "[green]implemented[/green]",
+                          verdicts.NOT_EXECUTABLE: "[yellow]recipe (engine)[/yellow]"}.get(st, "[dim]not yet[/dim]"))
         table.add_row(exp.id, exp.claim.section, exp.title, *cells)
     out.print(table)
     return 0
+
+
+def _references(args) -> Path:
+    """--references, or the suite's own reference results (`suite.references.default_root()`)."""
+    from suite.references import default_root
+
+    return args.references or default_root()
 
 
 def cmd_run(args) -> int:
@@ -120,14 +130,14 @@ def cmd_run(args) -> int:
     if args.jobs < 1:
         raise UserError(f"--jobs must be >= 1, got {args.jobs}")
     exps = select(discover(args.experiments), args.only, args.scale)
-    runnable = [e for e in exps if e.status(args.scale) == "implemented"]
+    runnable = [e for e in exps if e.status(args.scale) == verdicts.IMPLEMENTED]
     if args.only and not runnable:
-        raise UserError("; ".join(runner._not_run_message(e.id, args.scale, e.status(args.scale)) for e in exps))
+        raise UserError("; ".join(runner.not_run_message(e.id, args.scale, e.status(args.scale)) for e in exps))
     run_dir = args.out or Path("runs") / args.scale
     summary, errors = runner.run(
         exps, args.scale, run_dir,
         seeds=args.seeds, jobs=args.jobs, overrides=dict(args.overrides),
-        references_root=args.references, progress=not args.no_progress and sys.stderr.isatty(),
+        references_root=_references(args), progress=not args.no_progress and sys.stderr.isatty(),
         on_event=lambda m: console.print(m), command=shlex.join(["longcot", *sys.argv[1:]]),
     )
     print_verdicts(summary)
@@ -136,19 +146,20 @@ def cmd_run(args) -> int:
 
         paths = write_report(run_dir)
         console.print("report: " + ", ".join(str(p) for p in paths))
-    console.print(f"summary: {run_dir / 'summary.json'}")
+    console.print(f"summary: {runner.RunLayout(run_dir).summary_json}")
     return 1 if errors else 0
 
 
-def print_verdicts(summary: dict) -> None:
-    table = Table(title=f"verdicts at scale '{summary['scale']}'")
+def print_verdicts(summary: RunSummary) -> None:
+    """One row per experiment: status, both verdicts, check verdict counts."""
+    table = Table(title=f"verdicts at scale '{summary.scale}'")
     for col in ("experiment", "status", "claim verdict", "reproduction verdict", "checks"):
         table.add_column(col)
-    for exp_id, e in summary["experiments"].items():
-        checks = e.get("checks", [])
-        counts = ", ".join(f"{sum(c['verdict'] == v for c in checks)} {v}" for v in ("pass", "fail", "inconclusive")
+    for exp_id, e in summary.experiments.items():
+        checks = e.checks or ()
+        counts = ", ".join(f"{sum(c.verdict == v for c in checks)} {v}" for v in verdicts.CHECK_VERDICTS
                            ) if checks else "-"
-        table.add_row(exp_id, e["status"], e["claim_verdict"], e["reproduction_verdict"], counts)
+        table.add_row(exp_id, e.status, e.claim_verdict, e.reproduction_verdict, counts)
     out.print(table)
 
 
@@ -164,7 +175,7 @@ def cmd_report(args) -> int:
 def cmd_promote(args) -> int:
     from suite.promote import promote
 
-    for p in promote(args.run_dir, args.references, only=args.only, note=args.note):
+    for p in promote(args.run_dir, _references(args), only=args.only, note=args.note):
         out.print(str(p))
     return 0
 

@@ -9,11 +9,15 @@ reported as skipped with its evidence (never as a pass). Items carry the markers
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from suite import verdicts
 from suite.errors import UserError
+
+if TYPE_CHECKING:  # every pytest session loads this plugin; the runner is imported only once a longcot item runs
+    from suite.runner import ExperimentSummary, RunSummary
 
 
 def pytest_addoption(parser):
@@ -40,17 +44,17 @@ class _Session:
         self.config = config
         self.experiments = experiments
         self.scale = scale
-        self.summary = None
+        self.summary: RunSummary | None = None
 
-    def get(self) -> dict:
+    def get(self) -> RunSummary:
         if self.summary is None:
             from suite import runner
-            from suite.cli import DEFAULT_REFERENCES
+            from suite.references import default_root
 
             opt = self.config.getoption
             seeds = tuple(int(s) for s in opt("longcot_seeds").split(",")) if opt("longcot_seeds") else None
             out = Path(opt("longcot_out") or Path("runs") / f"pytest-{self.scale}")
-            refs = Path(opt("longcot_references")) if opt("longcot_references") else DEFAULT_REFERENCES
+            refs = Path(opt("longcot_references")) if opt("longcot_references") else default_root()
             self.summary, _ = runner.run(self.experiments, self.scale, out, seeds=seeds, jobs=opt("longcot_jobs"),
                                          references_root=refs, progress=False, command="pytest --longcot-scale")
         return self.summary
@@ -67,11 +71,11 @@ def pytest_collection_modifyitems(session, config, items):
         exps = select(discover(config.getoption("longcot_experiments")), config.getoption("longcot_only"), scale)
     except UserError as exc:
         raise pytest.UsageError(str(exc)) from None
-    runnable = [e for e in exps if e.status(scale) == "implemented"]
+    runnable = [e for e in exps if e.status(scale) == verdicts.IMPLEMENTED]
     state = _Session(config, runnable, scale)
     new = []
     for exp in exps:
-        if exp.status(scale) != "implemented":
+        if exp.status(scale) != verdicts.IMPLEMENTED:
             new.append(NotRunItem.from_parent(session, name=f"{exp.id}[{scale}]", status=exp.status(scale)))
             continue
         for check in exp.scales[scale].checks:
@@ -95,13 +99,13 @@ class CheckItem(pytest.Item):
         self.state = state
 
     def runtest(self):
-        entry = self.state.get()["experiments"][self.exp_id]
-        if entry["status"] == verdicts.ERROR:
-            raise CheckFailed(f"{self.exp_id}: a job failed: {entry.get('message')}")
-        result = next(c for c in entry["checks"] if c["name"] == self.check_name)
-        if result["verdict"] == verdicts.INCONCLUSIVE:
-            pytest.skip(f"inconclusive ({result['role']}): {result['evidence']}")
-        if result["verdict"] == verdicts.FAIL:
+        entry = self.state.get().experiments[self.exp_id]
+        if entry.status == verdicts.ERROR:
+            raise CheckFailed(f"{self.exp_id}: a job failed: {entry.message}")
+        result = next(c for c in entry.checks if c.name == self.check_name)
+        if result.verdict == verdicts.INCONCLUSIVE:
+            pytest.skip(f"inconclusive ({result.role}): {result.evidence}")
+        if result.verdict == verdicts.FAIL:
             raise CheckFailed(_table(self.exp_id, entry, self.check_name))
 
     def repr_failure(self, excinfo):
@@ -125,14 +129,15 @@ class NotRunItem(pytest.Item):
         return Path("experiments"), None, self.name
 
 
-def _table(exp_id: str, entry: dict, failed: str) -> str:
+def _table(exp_id: str, entry: ExperimentSummary, failed: str) -> str:
+    """Every check of the experiment as an aligned text table, the failed one marked with "->"."""
     rows = [("", "check", "role", "verdict", "observed", "expected", "tolerance", "evidence")]
-    for c in entry["checks"]:
-        rows.append(("->" if c["name"] == failed else "", c["name"], c["role"], c["verdict"], _f(c["observed"]),
-                     _f(c["expected"]), c["tolerance"], c["evidence"]))
+    for c in entry.checks:
+        rows.append(("->" if c.name == failed else "", c.name, c.role, c.verdict, _f(c.observed), _f(c.expected),
+                     c.tolerance, c.evidence))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [f"{exp_id}: check {failed!r} failed (claim verdict: {entry['claim_verdict']}; reproduction verdict: "
-             f"{entry['reproduction_verdict']})"]
+    lines = [f"{exp_id}: check {failed!r} failed (claim verdict: {entry.claim_verdict}; reproduction verdict: "
+             f"{entry.reproduction_verdict})"]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
     return "\n".join(lines)
 

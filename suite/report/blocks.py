@@ -56,11 +56,12 @@ def _hms(seconds: float) -> str:
 
 
 def build(data) -> list:
+    """The whole report as blocks, from a `suite.report.build.ReportData`."""
     s = data.summary
-    prov = s.get("provenance", {})
+    prov = s.provenance
     hw = prov.get("hardware", {})
     blocks: list = [
-        Heading(1, f"longcot-repro report: scale '{s['scale']}'"),
+        Heading(1, f"longcot-repro report: scale '{s.scale}'"),
         Para("Reproduction of Yeo et al. (2025), 'Demystifying Long Chain-of-Thought Reasoning in LLMs' "
              "(arXiv 2502.03373). The claim verdict says whether the paper's claim holds in this run; the "
              "reproduction verdict says whether this run matches the stored reference within tolerance."),
@@ -74,7 +75,7 @@ def build(data) -> list:
         )),
         Heading(2, "Summary"),
         Table(("finding", "status", "claim verdict", "reproduction verdict"), tuple(
-            (er.id, er.entry["status"], er.entry["claim_verdict"], er.entry["reproduction_verdict"])
+            (er.id, er.entry.status, er.entry.claim_verdict, er.entry.reproduction_verdict)
             for er in data.experiments)),
     ]
     for er in data.experiments:
@@ -84,26 +85,26 @@ def build(data) -> list:
 
 def _experiment_blocks(er) -> list:
     e = er.entry
-    claim = e["claim"]
-    b: list = [Heading(2, f"{er.id}: {e['title']}"), Heading(3, "Claim"),
-               Quote(f"{claim['quote']}"), Para(f"Paper {claim['section']}; evidence: {claim['evidence']}.")]
-    if e["status"] != verdicts.RAN:
-        b += [Heading(3, "What was run"), Para(e.get("message", e["status"]))]
-        if e.get("deviations"):
-            b += [Heading(3, "Deviations from the paper"), Bullets(tuple(e["deviations"]))]
+    claim = e.claim
+    b: list = [Heading(2, f"{er.id}: {e.title}"), Heading(3, "Claim"),
+               Quote(f"{claim.quote}"), Para(f"Paper {claim.section}; evidence: {claim.evidence}.")]
+    if e.status != verdicts.RAN:
+        b += [Heading(3, "What was run"), Para(e.message if e.message is not None else e.status)]
+        if e.deviations:
+            b += [Heading(3, "Deviations from the paper"), Bullets(e.deviations)]
         return b
-    seeds = next(iter(e["arms"].values()))["seeds"]
+    seeds = next(iter(e.arms.values())).seeds
     b += [Heading(3, "What was run"),
           Para(f"Seeds {', '.join(map(str, seeds))}; total wall time {_hms(sum(er.wall_time_s.values()))}.")]
     rows = []
     for arm, recipe in er.recipes.items():
         shown = ", ".join(f"{k}={_short(v)}" for k, v in recipe.items() if not k.startswith("__"))
-        rows.append((arm, e["arms"][arm]["recipe_hash"], _hms(er.wall_time_s.get(arm, 0.0)), shown))
+        rows.append((arm, e.arms[arm].recipe_hash, _hms(er.wall_time_s.get(arm, 0.0)), shown))
     b.append(Table(("arm", "recipe hash", "wall time", "recipe"), tuple(rows)))
 
     b.append(Heading(3, "Results against the reference"))
     ref = er.reference
-    b.append(Para(f"Reference: {e['reference']} ({ref.source})." if ref else "No stored reference for this scale."))
+    b.append(Para(f"Reference: {e.reference} ({ref.source})." if ref else "No stored reference for this scale."))
     rows = []
     for arm, obs in er.observations.items():
         for name, sample in obs.scalars.items():
@@ -116,11 +117,11 @@ def _experiment_blocks(er) -> list:
         b.append(Image(f"{er.id}: {caption}", png, f"report_files/{er.id}-{i}.png"))
 
     b.append(Heading(3, "Verdicts"))
-    b.append(Para(f"Claim verdict: **{e['claim_verdict']}**. Reproduction verdict: **{e['reproduction_verdict']}**."))
+    b.append(Para(f"Claim verdict: **{e.claim_verdict}**. Reproduction verdict: **{e.reproduction_verdict}**."))
     b.append(Table(("check", "role", "verdict", "observed", "expected", "tolerance", "evidence"), tuple(
-        (c["name"], c["role"], c["verdict"], _f(c["observed"]), _f(c["expected"]), c["tolerance"], c["evidence"])
-        for c in e.get("checks", []))))
-    devs = list(e.get("deviations", [])) + (list(ref.notes) if ref else [])
+        (c.name, c.role, c.verdict, _f(c.observed), _f(c.expected), c.tolerance, c.evidence)
+        for c in e.checks or ())))
+    devs = list(e.deviations) + (list(ref.notes) if ref else [])
     b += [Heading(3, "Deviations from the paper"), Bullets(tuple(devs) if devs else ("None recorded.",))]
     return b
 

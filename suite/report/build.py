@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from suite import verdicts
 from suite.atomic import write_bytes_atomic, write_text_atomic
-from suite.errors import UserError
 from suite.observations import Observations
 from suite.references import Reference, load_reference
-from suite.runner import arm_wall_time_s, observations_from_summary
+from suite.runner import (
+    ExperimentSummary,
+    RunSummary,
+    arm_wall_time_s,
+    observations,
+    read_recipe,
+    read_run_info,
+    read_summary,
+)
 
 
 @dataclass
 class ExperimentReport:
+    """One experiment's section: its summary and, when it ran, what the run directory holds about it (`plots` is
+    filled by `write_report`)."""
+
     id: str
-    entry: dict  # the summary entry
+    entry: ExperimentSummary
     recipes: dict[str, dict] = field(default_factory=dict)  # arm -> canonical recipe
     wall_time_s: dict[str, float] = field(default_factory=dict)  # arm -> summed over seeds
     observations: Observations = field(default_factory=dict)
@@ -24,44 +34,37 @@ class ExperimentReport:
     plots: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, PNG bytes)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportData:
     run_dir: Path
-    summary: dict
-    run_info: dict
+    summary: RunSummary
+    run_info: dict  # run.json; {} when the directory has none
     experiments: list[ExperimentReport]
 
 
-def _read_json(p: Path, what: str) -> dict:
-    try:
-        return json.loads(p.read_text())
-    except FileNotFoundError:
-        raise UserError(f"{what} not found; is this a run directory written by `longcot run`?", where=str(p)) from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"damaged {what}: {exc}", where=str(p)) from None
-
-
 def collect(run_dir: Path) -> ReportData:
+    """Everything a report shows, read from `run_dir` (summary.json, run.json, recipes, metrics, timings) and the
+    reference files the summary names. A missing or damaged file is a UserError naming it."""
     run_dir = Path(run_dir)
-    summary = _read_json(run_dir / "summary.json", "summary.json")
-    run_info = _read_json(run_dir / "run.json", "run.json") if (run_dir / "run.json").exists() else {}
+    summary = read_summary(run_dir)
     reports = []
-    for exp_id, entry in summary.get("experiments", {}).items():
-        er = ExperimentReport(exp_id, entry)
-        if entry.get("status") == "ran":
-            er.observations = observations_from_summary(run_dir, entry)
-            for arm, v in entry["arms"].items():
-                er.recipes[arm] = _read_json(run_dir / "jobs" / v["recipe_hash"] / "recipe.json", "recipe.json")
-                er.wall_time_s[arm] = arm_wall_time_s(run_dir, v)
-            if entry.get("reference"):
-                ref_path = Path(entry["reference"])
-                if ref_path.exists():
-                    er.reference = load_reference(ref_path)
+    for exp_id, e in summary.experiments.items():
+        er = ExperimentReport(exp_id, e)
+        if e.status == verdicts.RAN:
+            er.observations = observations(run_dir, e)
+            for arm, a in e.arms.items():
+                er.recipes[arm] = read_recipe(run_dir, a.recipe_hash)
+                er.wall_time_s[arm] = arm_wall_time_s(run_dir, a)
+            # the summary stores the path relative to where the run was started; a report made elsewhere goes without
+            if e.reference and Path(e.reference).exists():
+                er.reference = load_reference(e.reference)
         reports.append(er)
-    return ReportData(run_dir, summary, run_info, reports)
+    return ReportData(run_dir, summary, read_run_info(run_dir), reports)
 
 
 def write_report(run_dir: Path, *, out_dir: Path | None = None) -> list[Path]:
+    """Write report.md (+ report_files/*.png) and a self-contained report.html to `out_dir` (default: the run
+    directory). Returns [report.md, report.html]."""
     from suite.report import html, markdown, plots
 
     data = collect(run_dir)

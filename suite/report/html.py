@@ -31,7 +31,7 @@ def _td(text: str) -> str:
 
 def render(data) -> str:
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>longcot-repro report ({html.escape(data.summary['scale'])})</title>",
+             f"<title>longcot-repro report ({html.escape(data.summary.scale)})</title>",
              f"<style>{CSS}</style></head><body>"]
     for blk in B.build(data):
         if isinstance(blk, B.Heading):

@@ -27,7 +27,7 @@ def experiment_plots(er) -> list[tuple[str, bytes]]:
     plots: list[tuple[str, bytes]] = []
     available = {n for arm in er.observations.values() for n in arm.curves}
     # the metrics the checks judge come first, then the rest alphabetically, up to the cap
-    checked = [c["metric"] for c in er.entry.get("checks", [])]
+    checked = [c.metric for c in er.entry.checks or ()]
     curve_names = list(dict.fromkeys(n for n in checked if n in available)) + sorted(available - set(checked))
     for name in curve_names[:MAX_CURVE_PLOTS]:
         fig, ax = plt.subplots(figsize=(6.0, 3.4))

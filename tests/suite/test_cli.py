@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from suite import verdicts
 from suite.cli import main
+from suite.runner import RunLayout, read_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,11 +61,11 @@ def test_asking_for_an_unimplemented_scale_says_so_plainly(tmp_path, capsys):
 def test_a_malformed_reference_file_stops_the_run_before_a_summary_is_written(tmp_path):
     refs = tmp_path / "refs" / "tiny"
     refs.mkdir(parents=True)
-    (refs / "takeaway-4.1.json").write_text('{"schema": "longcot.reference/1", "experiment": "takeaway-4.1"}')
-    r = cli("run", "--experiments", "synthetic_experiments", "--only", "takeaway-4.1", "--out", str(tmp_path / "run"),
+    (refs / "synth-length.json").write_text('{"schema": "longcot.reference/1", "experiment": "synth-length"}')
+    r = cli("run", "--experiments", "synthetic_experiments", "--only", "synth-length", "--out", str(tmp_path / "run"),
             "--references", str(tmp_path / "refs"), "--no-progress", cwd=tmp_path)
     assert r.returncode == 2
-    assert "takeaway-4.1.json: experiment_version: required field is missing" in r.stderr
+    assert "synth-length.json: experiment_version: required field is missing" in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "run" / "summary.json").exists()
     # the finished seeds are kept: fixing the reference and rerunning reuses them
@@ -72,7 +74,38 @@ def test_a_malformed_reference_file_stops_the_run_before_a_summary_is_written(tm
 
 def test_main_returns_exit_codes_in_process(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert main(["run", "--experiments", "synthetic_experiments", "--only", "takeaway-4.1", "--no-progress",
+    assert main(["run", "--experiments", "synthetic_experiments", "--only", "synth-length", "--no-progress",
                  "--references", str(tmp_path)]) == 0
-    summary = json.loads((tmp_path / "runs" / "tiny" / "summary.json").read_text())
-    assert summary["experiments"]["takeaway-4.1"]["claim_verdict"] == "claim holds"
+    summary = read_summary(tmp_path / "runs" / "tiny")
+    assert summary.experiments["synth-length"].claim_verdict == verdicts.CLAIM_HOLDS
+    out = " ".join(capsys.readouterr().out.split())
+    assert "synth-length │ ran │ claim holds" in out and "2 pass, 0 fail, 2 inconclusive" in out
+
+
+def test_a_damaged_summary_is_reported_with_its_file_and_field_not_a_traceback(tmp_path):
+    run_dir = tmp_path / "run"
+    assert cli("run", "--experiments", "synthetic_experiments", "--only", "synth-length", "--out", str(run_dir),
+               "--references", str(tmp_path), "--no-progress", cwd=tmp_path).returncode == 0
+    path = RunLayout(run_dir).summary_json
+    data = json.loads(path.read_text())
+    del data["experiments"]["synth-length"]["status"]
+    path.write_text(json.dumps(data))
+    for command in ("report", "promote"):
+        r = cli(command, str(run_dir), cwd=tmp_path)
+        assert r.returncode == 2, r.stderr
+        assert f"{path}: experiments.synth-length.status: required field is missing" in " ".join(r.stderr.split())
+        assert "Traceback" not in r.stderr
+    path.write_text("{")
+    r = cli("report", str(run_dir), cwd=tmp_path)
+    assert r.returncode == 2 and "not valid JSON" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_promote_defaults_to_the_suites_own_reference_root(tmp_path, monkeypatch, capsys):
+    import suite.references
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--experiments", "synthetic_experiments", "--only", "synth-length", "--no-progress",
+                 "--references", str(tmp_path / "none"), "--out", "run"]) == 0
+    monkeypatch.setattr(suite.references, "default_root", lambda: tmp_path / "default-refs")
+    assert main(["promote", "run"]) == 0
+    assert (tmp_path / "default-refs" / "tiny" / "synth-length.json").exists()

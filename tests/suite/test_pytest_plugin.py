@@ -35,7 +35,7 @@ def test_checks_become_items_and_a_failing_check_fails_with_its_table(synth):
 
 def test_only_selects_experiments_and_unknown_ids_are_usage_errors(synth):
     res = synth.runpytest_subprocess(
-        "--longcot-scale", "tiny", "--longcot-experiments", "synthetic_experiments", "--longcot-only", "takeaway-4.1",
+        "--longcot-scale", "tiny", "--longcot-experiments", "synthetic_experiments", "--longcot-only", "synth-length",
         "--longcot-out", str(synth.path / "run"), "--longcot-references", str(synth.path),
     )
     res.assert_outcomes(passed=2, skipped=2)

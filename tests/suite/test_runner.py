@@ -1,6 +1,5 @@
 """The runner on synthetic experiments: caching, resume, determinism, shared arms, dependencies, failures."""
 
-import json
 import os
 import signal
 import subprocess
@@ -12,6 +11,7 @@ import pytest
 
 from suite import runner, verdicts
 from suite.errors import UserError
+from suite.runner import RunLayout
 from suite.registry import discover, select
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,44 +28,44 @@ def run(exps, ids, out, **kw):
 
 
 def test_shared_arms_run_once_and_dependencies_run_first(exps, tmp_path):
-    plan = runner.plan_run(select(exps, ["takeaway-4.*"], "tiny"), "tiny")
+    plan = runner.plan_run(select(exps, ["synth-*"], "tiny"), "tiny")
     # 4.1's classic arm and 4.2's classic arm are the same recipe; 4.2's finetuned arm depends on it too.
     assert len(plan.jobs) == 9
     keys = [j.key for j in plan.jobs]
     for job in plan.jobs:
         for _, h in job.dependencies:
             assert keys.index(f"{h}/seed-{job.seed}") < keys.index(job.key)
-    summary, errors = run(exps, ["takeaway-4.*"], tmp_path)
+    summary, errors = run(exps, ["synth-*"], tmp_path)
     assert errors == {}
-    assert summary["experiments"]["takeaway-4.1"]["arms"]["classic"]["recipe_hash"] == \
-        summary["experiments"]["takeaway-4.2"]["arms"]["classic"]["recipe_hash"]
+    assert summary.experiments["synth-length"].arms["classic"].recipe_hash == \
+        summary.experiments["synth-shaping"].arms["classic"].recipe_hash
 
 
 def test_finished_seeds_are_skipped_on_a_second_run(exps, tmp_path):
-    run(exps, ["takeaway-4.1"], tmp_path)
+    run(exps, ["synth-length"], tmp_path)
     events = []
-    runner.run(select(exps, ["takeaway-4.1"], "tiny"), "tiny", tmp_path, progress=False, on_event=events.append)
+    runner.run(select(exps, ["synth-length"], "tiny"), "tiny", tmp_path, progress=False, on_event=events.append)
     assert "3 already finished, 0 to run" in events[0]
 
 
 def test_two_runs_with_the_same_seeds_write_identical_summaries(exps, tmp_path):
-    run(exps, ["takeaway-4.*"], tmp_path / "a", jobs=2)
-    run(exps, ["takeaway-4.*"], tmp_path / "b", jobs=1)
-    a = (tmp_path / "a" / "summary.json").read_bytes()
-    assert a == (tmp_path / "b" / "summary.json").read_bytes()
-    m = "jobs/{}/seed-0/metrics.json"
-    h = json.loads(a)["experiments"]["takeaway-4.1"]["arms"]["classic"]["recipe_hash"]
-    assert (tmp_path / "a" / m.format(h)).read_bytes() == (tmp_path / "b" / m.format(h)).read_bytes()
+    a, _ = run(exps, ["synth-*"], tmp_path / "a", jobs=2)
+    b, _ = run(exps, ["synth-*"], tmp_path / "b", jobs=1)
+    assert a == b
+    assert RunLayout(tmp_path / "a").summary_json.read_bytes() == RunLayout(tmp_path / "b").summary_json.read_bytes()
+    h = a.experiments["synth-length"].arms["classic"].recipe_hash
+    assert RunLayout(tmp_path / "a").metrics_json(h, 0).read_bytes() == \
+        RunLayout(tmp_path / "b").metrics_json(h, 0).read_bytes()
 
 
 def test_different_seeds_give_different_metrics(exps, tmp_path):
-    s1, _ = run(exps, ["takeaway-4.1"], tmp_path / "a", seeds=(0, 1))
-    s2, _ = run(exps, ["takeaway-4.1"], tmp_path / "b", seeds=(5, 6))
-    assert s1["experiments"]["takeaway-4.1"]["checks"] != s2["experiments"]["takeaway-4.1"]["checks"]
+    s1, _ = run(exps, ["synth-length"], tmp_path / "a", seeds=(0, 1))
+    s2, _ = run(exps, ["synth-length"], tmp_path / "b", seeds=(5, 6))
+    assert s1.experiments["synth-length"].checks != s2.experiments["synth-length"].checks
 
 
 def test_a_run_killed_mid_way_resumes_and_produces_the_same_summary(tmp_path):
-    cmd = [sys.executable, "-m", "suite", "run", "--experiments", "synthetic_experiments", "--only", "takeaway-4.1",
+    cmd = [sys.executable, "-m", "suite", "run", "--experiments", "synthetic_experiments", "--only", "synth-length",
            "--scale", "tiny", "--set", "sleep_s=0.05", "--no-progress", "--references", str(tmp_path / "none")]
     killed = subprocess.Popen(cmd + ["--out", str(tmp_path / "killed")], env=ENV, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -76,43 +76,47 @@ def test_a_run_killed_mid_way_resumes_and_produces_the_same_summary(tmp_path):
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     assert 1 <= len(done()) < 3, "the kill should land between the first and the last seed"
-    assert not (tmp_path / "killed" / "summary.json").exists()
+    assert not RunLayout(tmp_path / "killed").summary_json.exists()
     resumed = subprocess.run(cmd + ["--out", str(tmp_path / "killed")], env=ENV, cwd=tmp_path, capture_output=True,
                              text=True)
     assert resumed.returncode == 0, resumed.stderr
     assert "already finished" in resumed.stderr and "0 already finished" not in resumed.stderr
     clean = subprocess.run(cmd + ["--out", str(tmp_path / "clean")], env=ENV, cwd=tmp_path, capture_output=True)
     assert clean.returncode == 0
-    assert (tmp_path / "killed" / "summary.json").read_bytes() == (tmp_path / "clean" / "summary.json").read_bytes()
+    killed_dir, clean_dir = RunLayout(tmp_path / "killed"), RunLayout(tmp_path / "clean")
+    assert killed_dir.summary_json.read_bytes() == clean_dir.summary_json.read_bytes()
 
 
 def test_a_damaged_metrics_file_is_rerun_not_trusted(exps, tmp_path):
-    summary, _ = run(exps, ["takeaway-4.1"], tmp_path)
-    h = summary["experiments"]["takeaway-4.1"]["arms"]["classic"]["recipe_hash"]
-    (tmp_path / "jobs" / h / "seed-1" / "metrics.json").write_text('{"recipe_hash": "')
+    summary, _ = run(exps, ["synth-length"], tmp_path)
+    h = summary.experiments["synth-length"].arms["classic"].recipe_hash
+    RunLayout(tmp_path).metrics_json(h, 1).write_text('{"recipe_hash": "')
     events = []
-    runner.run(select(exps, ["takeaway-4.1"], "tiny"), "tiny", tmp_path, progress=False, on_event=events.append)
+    runner.run(select(exps, ["synth-length"], "tiny"), "tiny", tmp_path, progress=False, on_event=events.append)
     assert "2 already finished, 1 to run" in events[0]
 
 
 def test_a_failing_job_is_recorded_and_the_others_go_on(exps, tmp_path):
     summary, errors = runner.run(list(exps.values()), "gpu", tmp_path, progress=False)
     assert len(errors) == 1 and "synthetic failure" in next(iter(errors.values()))
-    assert summary["experiments"]["takeaway-5.2"]["status"] == verdicts.ERROR
-    assert summary["experiments"]["takeaway-4.1"]["status"] == verdicts.RAN
+    assert summary.experiments["broken-job"].status == verdicts.ERROR
+    assert "synthetic failure" in summary.experiments["broken-job"].message
+    assert summary.experiments["synth-length"].status == verdicts.RAN
     assert list(tmp_path.glob("jobs/*/seed-0/error.txt"))
 
 
 def test_unimplemented_and_engine_only_scales_are_reported_not_faked(exps, tmp_path):
     summary, _ = runner.run(list(exps.values()), "paper", tmp_path, progress=False)
-    e = summary["experiments"]
-    assert e["takeaway-4.1"]["status"] == verdicts.NOT_EXECUTABLE
-    assert e["takeaway-4.2"]["status"] == verdicts.NOT_IMPLEMENTED
-    assert "checks" not in e["takeaway-4.2"] and not list(tmp_path.glob("jobs/*/seed-*"))
+    e = summary.experiments
+    assert e["synth-length"].status == verdicts.NOT_EXECUTABLE
+    assert "external distributed engine" in e["synth-length"].message
+    assert e["synth-shaping"].status == verdicts.NOT_IMPLEMENTED
+    assert e["synth-shaping"].checks is None and "checks" not in summary.to_dict()["experiments"]["synth-shaping"]
+    assert not list(tmp_path.glob("jobs/*/seed-*"))
 
 
 def test_overrides_are_checked_against_recipe_fields_and_types(exps):
-    sel = select(exps, ["takeaway-4.1"], "tiny")
+    sel = select(exps, ["synth-length"], "tiny")
     with pytest.raises(UserError, match="unknown recipe field 'slop'"):
         runner.plan_run(sel, "tiny", overrides={"slop": "2"})
     with pytest.raises(UserError, match="expected int"):
@@ -135,19 +139,20 @@ def test_a_promoted_run_is_reproduced_by_a_rerun_and_a_changed_recipe_is_caught(
     from suite.promote import promote
 
     refs = tmp_path / "refs"
-    run(exps, ["takeaway-4.1"], tmp_path / "first")
+    run(exps, ["synth-length"], tmp_path / "first")
     [path] = promote(tmp_path / "first", refs)
-    assert path == refs / "tiny" / "takeaway-4.1.json"
-    same, _ = run(exps, ["takeaway-4.1"], tmp_path / "again", references_root=refs)
-    e = same["experiments"]["takeaway-4.1"]
-    assert e["reproduction_verdict"] == verdicts.MATCHES_REFERENCE, e["checks"]
+    assert path == refs / "tiny" / "synth-length.json"
+    same, _ = run(exps, ["synth-length"], tmp_path / "again", references_root=refs)
+    e = same.experiments["synth-length"]
+    assert e.reproduction_verdict == verdicts.MATCHES_REFERENCE, e.checks
+    assert e.reference.endswith("synth-length.json")
     # a different recipe (steeper growth) no longer matches the stored reference band
-    changed, _ = run(exps, ["takeaway-4.1"], tmp_path / "changed", references_root=refs, overrides={"slope": "1.5"})
-    e = changed["experiments"]["takeaway-4.1"]
-    band = next(c for c in e["checks"] if c["kind"] == "curve_band")
-    assert band["verdict"] == verdicts.FAIL
-    assert e["reproduction_verdict"] == verdicts.DEVIATES_FROM_REFERENCE
-    assert e["claim_verdict"] == verdicts.CLAIM_HOLDS  # length still grows: the claim is separate
+    changed, _ = run(exps, ["synth-length"], tmp_path / "changed", references_root=refs, overrides={"slope": "1.5"})
+    e = changed.experiments["synth-length"]
+    band = next(c for c in e.checks if c.kind == "curve_band")
+    assert band.verdict == verdicts.FAIL
+    assert e.reproduction_verdict == verdicts.DEVIATES_FROM_REFERENCE
+    assert e.claim_verdict == verdicts.CLAIM_HOLDS  # length still grows: the claim is separate
 
 
 def test_result_files_are_written_whole_and_readable_by_others(tmp_path):

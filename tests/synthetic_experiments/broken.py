@@ -5,7 +5,7 @@ from suite.metrics import names as M
 from synthetic_experiments._recipes import BrokenRecipe
 
 EXPERIMENT = Experiment(
-    id="takeaway-5.2",
+    id="broken-job",
     title="Synthetic broken job",
     claim=Claim("Never holds.", "§5.2", "synthetic"),
     arms=(Arm("broken", "raises"),),

@@ -10,7 +10,7 @@ from synthetic_experiments._recipes import NoisyLineRecipe, PaperOnlyRecipe
 BASE = NoisyLineRecipe()
 
 EXPERIMENT = Experiment(
-    id="takeaway-4.1",
+    id="synth-length",
     title="Synthetic length growth",
     claim=Claim("Length grows under the classic reward.", "§4.1", "synthetic"),
     arms=(Arm("classic", "slope 1"),),

@@ -11,7 +11,7 @@ CLASSIC = NoisyLineRecipe(slope=1.0)
 COSINE = replace(CLASSIC, slope=0.2)
 
 EXPERIMENT = Experiment(
-    id="takeaway-4.2",
+    id="synth-shaping",
     title="Synthetic reward shaping",
     claim=Claim("Cosine keeps length below classic.", "§4.2", "synthetic"),
     arms=(Arm("classic", "slope 1"), Arm("cosine", "slope 0.2"), Arm("finetuned", "depends on classic")),

@@ -1,6 +1,7 @@
 """Reports: both files are written, the HTML is self-contained, sections follow the MLRC order."""
 
 import base64
+from dataclasses import replace
 
 import pytest
 
@@ -13,7 +14,7 @@ from suite.report import write_report
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     exps = discover("synthetic_experiments")
-    runner.run(select(exps, ["takeaway-4.*"], "tiny") + [exps["takeaway-5.2"]], "tiny", out, progress=False)
+    runner.run(select(exps, ["synth-*"], "tiny") + [exps["broken-job"]], "tiny", out, progress=False)
     return out
 
 
@@ -27,13 +28,13 @@ def test_report_writes_markdown_and_self_contained_html(run_dir):
     for chunk in html.split('src="data:image/png;base64,')[1:]:
         assert base64.b64decode(chunk.split('"')[0])[:8] == b"\x89PNG\r\n\x1a\n"
     text = md.read_text()
-    for name in ("takeaway-4.1-0.png", "takeaway-4.2-0.png"):
+    for name in ("synth-length-0.png", "synth-shaping-0.png"):
         assert f"report_files/{name}" in text and (run_dir / "report_files" / name).exists()
 
 
 def test_each_finding_follows_the_reproducibility_report_order(run_dir):
     text = (run_dir / "report.md").read_text()
-    section = text.split("## takeaway-4.1")[1].split("## takeaway-4.2")[0]
+    section = text.split("## synth-length")[1].split("## synth-shaping")[0]
     order = ["### Claim", "### What was run", "### Results against the reference", "### Verdicts",
              "### Deviations from the paper"]
     positions = [section.index(h) for h in order]
@@ -44,7 +45,7 @@ def test_each_finding_follows_the_reproducibility_report_order(run_dir):
 
 def test_not_implemented_findings_say_so_in_the_report(run_dir):
     text = (run_dir / "report.md").read_text()
-    assert "takeaway-5.2 is not implemented at scale 'tiny' yet" in text
+    assert "broken-job is not implemented at scale 'tiny' yet" in text
 
 
 def test_report_of_a_failed_check_shows_the_failure(run_dir):
@@ -57,10 +58,10 @@ def test_curves_that_checks_judge_are_plotted_before_the_cap(run_dir, monkeypatc
     from suite.report import collect, plots
 
     data = collect(run_dir)
-    er = next(e for e in data.experiments if e.id == "takeaway-4.2")
+    er = next(e for e in data.experiments if e.id == "synth-shaping")
     monkeypatch.setattr(plots, "MAX_CURVE_PLOTS", 1)
     for arm in [a for a in er.observations.values() if "response_length" in a.curves]:  # a curve sorting first
         arm.curves["entropy"] = arm.curves["response_length"]
-    er.entry["checks"] = [{"metric": "response_length"}]
+    er.entry = replace(er.entry, checks=(replace(er.entry.checks[0], metric="response_length"),))
     captions = [c for c, _ in plots.experiment_plots(er)]
     assert captions[0] == "response_length per step"

@@ -4,17 +4,18 @@ from dataclasses import replace
 
 import pytest
 
-from suite import runner
+from suite import runner, verdicts
 from suite.checks import Trend
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 from suite.recipes import recipe_hash
 from suite.rewards.settings import SPEC_CLASSIC, SPEC_COSINE
-from suite.tiny.recipes import TinyRLRecipe, TinySFTRecipe, rl_problem_sets
+from suite.tiny.recipes import FINAL_RESPONSES, TRAIN_TIMING, TinyRLRecipe, TinySFTRecipe, rl_problem_sets
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.sft_config import SFTConfig
 
-SFT = TinySFTRecipe(SFTConfig(families=("chain",), ood_families=(), n_train=40, steps=6, batch_size=8,
+SFT = TinySFTRecipe(SFTConfig(families=("chain",), ood_families=(), style="long", n_train=40, traces_per_problem=1,
+                              steps=6, batch_size=8,
                               warmup_steps=2, eval_every=1000, eval_n=4, eval_max_new_tokens=24, n_layer=1,
                               n_embd=32, n_head=2))
 RL = RLConfig(reward=SPEC_CLASSIC, prompts_per_step=2, samples_per_prompt=2, train_batch_size=4, max_new_tokens=24,
@@ -23,7 +24,7 @@ CLASSIC = TinyRLRecipe(RL, init=SFT, n_train=8)
 COSINE = replace(CLASSIC, rl=replace(RL, reward=SPEC_COSINE))
 
 EXP = Experiment(
-    id="takeaway-4.2", title="tiny plumbing", claim=Claim("plumbing", "§4.2", "test"),
+    id="tiny-plumbing", title="tiny plumbing", claim=Claim("plumbing", "§4.2", "test"),
     arms=(Arm("classic", "classic"), Arm("cosine", "cosine")),
     metrics=(M.RESPONSE_LENGTH,),
     scales={"tiny": ScaleSpec(recipes={"classic": CLASSIC, "cosine": COSINE}, seeds=(0,),
@@ -37,16 +38,17 @@ def test_rl_arms_share_one_sft_job_and_start_from_its_checkpoint(tmp_path):
     assert kinds == ["tiny-sft", "tiny-rl", "tiny-rl"]  # the SFT dependency once, first
     summary, errors = runner.run([EXP], "tiny", tmp_path / "a", progress=False)
     assert errors == {}
+    a, b = runner.RunLayout(tmp_path / "a"), runner.RunLayout(tmp_path / "b")
     sft_hash = recipe_hash(SFT)[:16]
-    assert (tmp_path / "a" / "jobs" / sft_hash / "seed-0" / "work" / "checkpoint" / "config.json").exists()
-    e = summary["experiments"]["takeaway-4.2"]
-    assert e["status"] == "ran" and e["checks"][0]["verdict"] == "inconclusive"  # 2 steps: too few points
+    assert (a.workdir(sft_hash, 0) / "checkpoint" / "config.json").exists()
+    assert (a.workdir(sft_hash, 0) / FINAL_RESPONSES).exists() and (a.workdir(sft_hash, 0) / TRAIN_TIMING).exists()
+    e = summary.experiments["tiny-plumbing"]
+    assert e.status == verdicts.RAN and e.checks[0].verdict == verdicts.INCONCLUSIVE  # 2 steps: too few points
 
-    again, _ = runner.run([EXP], "tiny", tmp_path / "b", progress=False)
-    assert (tmp_path / "a" / "summary.json").read_bytes() == (tmp_path / "b" / "summary.json").read_bytes()
-    h = e["arms"]["cosine"]["recipe_hash"]
-    assert (tmp_path / "a" / "jobs" / h / "seed-0" / "metrics.json").read_bytes() == \
-        (tmp_path / "b" / "jobs" / h / "seed-0" / "metrics.json").read_bytes()
+    runner.run([EXP], "tiny", tmp_path / "b", progress=False)
+    assert a.summary_json.read_bytes() == b.summary_json.read_bytes()
+    h = e.arms["cosine"].recipe_hash
+    assert a.metrics_json(h, 0).read_bytes() == b.metrics_json(h, 0).read_bytes()
 
 
 def test_rl_problem_sets_are_disjoint_and_split_over_families():

@@ -1,0 +1,81 @@
+"""Judging: a planned experiment and its jobs' outputs → checks against the reference → verdicts, as an
+`ExperimentSummary`.
+
+An experiment that was not run says why (`not_run_message`); one with a failed job is an `error` with the job
+errors; one that ran has its observations checked, and its check verdicts folded into the claim verdict and the
+reproduction verdict (suite.verdicts.aggregate).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from suite import provenance, verdicts
+from suite.experiment import Experiment
+from suite.references import Reference, load_reference, reference_path
+from suite.runner.plan import Plan, PlannedExperiment, job_key
+from suite.runner.readback import arm_observations
+from suite.runner.summary import ArmRun, ExperimentSummary, RunSummary, check_from_dict
+
+
+def not_run_message(exp_id: str, scale: str, status: str) -> str:
+    """Why an experiment with `status` (NOT_EXECUTABLE or NOT_IMPLEMENTED) produces no result at `scale`."""
+    if status == verdicts.NOT_EXECUTABLE:
+        return (f"{exp_id} at scale '{scale}' is a recipe for an external distributed engine (verl / OpenRLHF); "
+                "this suite does not execute it locally.")
+    return f"{exp_id} is not implemented at scale '{scale}' yet: no result is produced."
+
+
+def find_reference(references_root: Path | None, scale: str, exp: Experiment) -> Reference | None:
+    """The stored reference of `exp` at `scale` under `references_root`, or None when there is none (or no root)."""
+    if references_root is None:
+        return None
+    p = reference_path(references_root, scale, exp.id)
+    return load_reference(p) if p else None
+
+
+def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors: Mapping[str, str],
+                     references_root: Path | None) -> ExperimentSummary:
+    """One experiment's summary. `errors` is {job key: error text} from `execute`; a malformed reference raises."""
+    exp = pe.experiment
+    spec = exp.scales.get(scale)
+    common = dict(id=exp.id, title=exp.title, version=exp.version, claim=exp.claim,
+                  deviations=tuple(spec.deviations) if spec else ())
+    if pe.status != verdicts.IMPLEMENTED:
+        return ExperimentSummary(**common, status=pe.status, message=not_run_message(exp.id, scale, pe.status),
+                                 claim_verdict=pe.status, reproduction_verdict=pe.status)
+    arms = {arm: ArmRun(h, pe.seeds) for arm, h in pe.arm_hashes.items()}
+    own_jobs = {job_key(h, s) for h in pe.arm_hashes.values() for s in pe.seeds}
+    failed = sorted(k for k in errors if k in own_jobs)
+    if failed:
+        return ExperimentSummary(**common, status=verdicts.ERROR, arms=arms,
+                                 message="; ".join(f"{k}: {errors[k]}" for k in failed),
+                                 claim_verdict=verdicts.ERROR, reproduction_verdict=verdicts.ERROR)
+    run_obs = arm_observations(run_dir, arms)
+    reference = find_reference(references_root, scale, exp)
+    # Stored as summary.json will hold them (rounded, NaN as None), so that a summary read back equals this one.
+    checks = tuple(check_from_dict(c.evaluate(run_obs, reference).to_dict()) for c in spec.checks)
+    return ExperimentSummary(
+        **common, status=verdicts.RAN, arms=arms, reference=_relative_to_cwd(reference.path) if reference else None,
+        checks=checks,
+        claim_verdict=verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.CLAIM), role=verdicts.CLAIM),
+        reproduction_verdict=verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.REPRODUCTION),
+                                                role=verdicts.REPRODUCTION),
+    )
+
+
+def summarise(plan: Plan, run_dir: Path, *, errors: Mapping[str, str], references_root: Path | None) -> RunSummary:
+    """Every planned experiment judged, in plan order, with this machine's provenance."""
+    return RunSummary(plan.scale, provenance.collect(), {
+        pe.experiment.id: judge_experiment(pe, plan.scale, run_dir, errors=errors, references_root=references_root)
+        for pe in plan.experiments})
+
+
+def _relative_to_cwd(p: Path) -> str:
+    """The path relative to the working directory where it lies below it, so that summary.json does not embed the
+    absolute location of the checkout."""
+    try:
+        return str(Path(p).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

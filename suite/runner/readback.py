@@ -1,0 +1,92 @@
+"""Reading a finished run back: the per-seed metrics, the observations checks consume, wall times, recipes, run.json.
+
+The report, `promote` and the runner's own judging read a run directory only through these functions (and
+`read_summary`), so the on-disk layout stays the business of `layout.py`. Bad files are `UserError`s naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Mapping
+
+from suite.errors import UserError
+from suite.observations import ArmObservations, CurveSample, Observations, ScalarSample
+from suite.runner.layout import RunLayout
+from suite.runner.summary import ArmRun, ExperimentSummary
+
+
+def _read_json(path: Path, missing: str) -> dict:
+    """A JSON object from `path`; `missing` says what to do when it does not exist."""
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UserError(missing, where=str(path)) from None
+    except OSError as exc:
+        raise UserError(f"cannot read file: {exc.strerror}", where=str(path)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"damaged file, not valid JSON: {exc}", where=str(path)) from None
+    if not isinstance(data, dict):
+        raise UserError(f"expected a JSON object, got {type(data).__name__}", where=str(path))
+    return data
+
+
+def load_metrics(run_dir: Path, recipe_hash: str, seed: int) -> dict:
+    """One seed's metrics.json: {"schema", "recipe_hash", "recipe_kind", "seed", "scalars": {name: value},
+    "curves": {name: {"step": [...], "value": [...]}}, "provenance": {...}}."""
+    path = RunLayout(run_dir).metrics_json(recipe_hash, seed)
+    data = _read_json(path, "metrics file is missing; run `longcot run` on this directory first")
+    for k in ("scalars", "curves"):
+        if not isinstance(data.get(k), dict):
+            raise UserError("required field is missing or not an object", where=f"{path}: {k}")
+    return data
+
+
+def arm_observations(run_dir: Path, arms: Mapping[str, ArmRun]) -> Observations:
+    """Per arm, every scalar and curve its seeds' metrics files hold (a metric missing from some seeds is summarised
+    over the seeds that have it; curves are aligned on the steps all those seeds share)."""
+    obs: Observations = {}
+    for arm, a in arms.items():
+        per_seed = [load_metrics(run_dir, a.recipe_hash, s) for s in a.seeds]
+        scalars = {}
+        for name in sorted(set().union(*(m["scalars"] for m in per_seed))):
+            scalars[name] = ScalarSample.from_values([m["scalars"][name] for m in per_seed if name in m["scalars"]])
+        curves = {}
+        for name in sorted(set().union(*(m["curves"] for m in per_seed))):
+            rows = [(m["curves"][name]["step"], m["curves"][name]["value"]) for m in per_seed if name in m["curves"]]
+            curves[name] = CurveSample.from_seed_curves(rows)
+        obs[arm] = ArmObservations(scalars, curves)
+    return obs
+
+
+def observations(run_dir: Path, exp: ExperimentSummary) -> Observations:
+    """The observations of one experiment of a finished run (from its arms' recipe hashes and seeds)."""
+    if exp.arms is None:
+        raise UserError(f"{exp.id} planned no jobs (status: {exp.status}); there is nothing to observe",
+                        where=str(RunLayout(run_dir).summary_json))
+    return arm_observations(run_dir, exp.arms)
+
+
+def arm_wall_time_s(run_dir: Path, arm: ArmRun) -> float:
+    """Wall time of one arm in seconds, summed over its seeds' timing files (a missing file counts 0)."""
+    layout = RunLayout(run_dir)
+    total = 0.0
+    for s in arm.seeds:
+        path = layout.timing_json(arm.recipe_hash, s)
+        if path.exists():
+            total += _read_json(path, "timing file is missing").get("wall_time_s", 0.0)
+    return total
+
+
+def read_recipe(run_dir: Path, recipe_hash: str) -> dict:
+    """The canonical recipe (recipe.json) of one job hash: field -> plain value, plus `__kind__` and
+    `__code_version__`."""
+    return _read_json(RunLayout(run_dir).recipe_json(recipe_hash),
+                      "recipe.json not found; is this a run directory written by `longcot run`?")
+
+
+def read_run_info(run_dir: Path) -> dict:
+    """run.json (what was asked: scale, experiments, seeds, overrides, jobs, command, started, references_root), or
+    {} for a run directory without one."""
+    path = RunLayout(run_dir).run_json
+    return _read_json(path, "run.json not found") if path.exists() else {}
