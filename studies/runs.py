@@ -1,0 +1,90 @@
+"""Running a study's recipes through the runner, and reading what they produced.
+
+A study's grid of recipes becomes one ad-hoc `Experiment` (one arm per cell, no checks) that `suite.runner.run`
+executes like any finding: jobs keyed by recipe hash (a cell equal to a finding's recipe is the same job), resumable,
+metrics validated against the catalogue, provenance recorded. Several studies may share one run directory so that
+their common jobs run once; its `summary.json` is then the last study's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from suite import runner
+from suite.errors import UserError
+from suite.experiment import Arm, Claim, Experiment, ScaleSpec
+from suite.recipes import Recipe
+
+DEFAULT_RUNS = Path("runs") / "studies"
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """The finished jobs of one `run_recipes` call: per arm, its recipe hash and seeds."""
+
+    run_dir: Path
+    hashes: Mapping[str, str]  # arm -> recipe hash
+    seeds: tuple[int, ...]
+
+    def metrics(self, arm: str, seed: int) -> dict:
+        """The job's `metrics.json` (scalars, curves, provenance)."""
+        return runner.load_metrics(self.run_dir, self.hashes[arm], seed)
+
+    def workdir(self, arm: str, seed: int) -> Path:
+        """The job's artifacts (an SFT job's `checkpoint/`, `final_responses.json`, `train_timing.json`)."""
+        return runner.RunLayout(self.run_dir).workdir(self.hashes[arm], seed)
+
+    def wall_time_s(self, arm: str, seed: int) -> float:
+        path = runner.RunLayout(self.run_dir).timing_json(self.hashes[arm], seed)
+        return json.loads(path.read_text())["wall_time_s"]
+
+
+def run_recipes(study: str, recipes: Mapping[str, Recipe], seeds: Sequence[int], run_dir: Path = DEFAULT_RUNS, *,
+                scale: str = "tiny", jobs: int = 1, overrides: Mapping[str, str] | None = None) -> StudyRun:
+    """Run every recipe (arm name -> recipe) for every seed through `suite.runner.run`; jobs already finished in
+    `run_dir` are reused. Raises UserError naming the failed jobs if any failed."""
+    exp = Experiment(
+        id=f"study-{study}",
+        title=f"study: {study}",
+        claim=Claim(f"(study {study!r}: evidence about the tiny world, not a claim of the paper)", "-", "-"),
+        arms=tuple(Arm(name, f"study cell {name}") for name in recipes),
+        metrics=(),
+        scales={scale: ScaleSpec(recipes=dict(recipes), seeds=tuple(seeds))},
+    )
+    summary, errors = runner.run([exp], scale, Path(run_dir), jobs=jobs, overrides=overrides,
+                                 progress=sys.stderr.isatty(), on_event=print, command=" ".join(sys.argv))
+    if errors:
+        raise UserError("study jobs failed: " + "; ".join(f"{k}: {v}" for k, v in errors.items()), where=str(run_dir))
+    arms = summary.experiments[exp.id].arms
+    return StudyRun(Path(run_dir), {arm: a.recipe_hash for arm, a in arms.items()}, tuple(seeds))
+
+
+def add_run_arguments(parser) -> None:
+    """The options every study command shares: where its jobs run, and how many at once."""
+    parser.add_argument("--runs", type=Path, default=DEFAULT_RUNS,
+                        help=f"run directory for the study's jobs (cached, resumable; default {DEFAULT_RUNS})")
+    parser.add_argument("--jobs", type=int, default=1, help="jobs in parallel (one process and one thread each)")
+
+
+def seeds_arg(text: str, option: str = "--seeds") -> tuple[int, ...]:
+    """Comma-separated non-negative integers (seeds, sizes); anything else is a UserError naming the option."""
+    try:
+        values = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        values = ()
+    if not values or any(v < 0 for v in values):
+        raise UserError(f"{option} must be comma-separated non-negative integers, got {text!r}")
+    return values
+
+
+def main_guard(fn) -> None:
+    """Run a study's main: bad input is one line on stderr and exit code 2, like the CLI."""
+    try:
+        fn()
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
