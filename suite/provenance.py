@@ -51,16 +51,37 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+#: CPU features that select different float kernels (and so can change the last bits of a result).
+SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
+              "amx_tile", "amx_bf16", "neon", "asimd", "sve")
+
+
+def cpu_simd_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> list[str]:
+    """Which of SIMD_FLAGS the CPU reports, in SIMD_FLAGS order (empty where `cpuinfo` does not exist)."""
+    try:
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith(("flags", "Features")):
+                have = set(line.split(":", 1)[1].split())
+                return [f for f in SIMD_FLAGS if f in have]
+    except OSError:
+        pass
+    return []
+
+
 def hardware() -> dict[str, object]:
+    """The machine as far as it can change a result: CPU model and SIMD flags, and the kernel level torch dispatches
+    to (`torch.backends.cpu.get_cpu_capability()`: e.g. AVX2 vs AVX512 kernels give different last bits)."""
     hw: dict[str, object] = {
         "machine": platform.machine(),
         "system": platform.system(),
         "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
+        "cpu_flags": cpu_simd_flags(),
     }
     try:
         import torch
 
+        hw["torch_cpu_capability"] = torch.backends.cpu.get_cpu_capability()
         if torch.cuda.is_available():
             hw["gpu"] = torch.cuda.get_device_name(0)
             hw["gpu_count"] = torch.cuda.device_count()

@@ -132,6 +132,8 @@ def test_each_finding_implemented_at_tiny_has_a_stored_reference_for_its_arms(ex
     assert set(spec.recipes) <= set(ref.observations)
     assert ref.provenance["recipe_hashes"] == {a: recipe_hash(r)[:16] for a, r in spec.recipes.items()}, \
         "the stored reference was produced by other recipes: rerun and promote"
+    assert ref.experiment_version == EXPS[exp_id].version, \
+        f"the stored reference says version {ref.experiment_version}, the experiment {EXPS[exp_id].version}"
     for check in spec.checks:
         for arm in check.arms():
             obs = ref.observations[arm]
