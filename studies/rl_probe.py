@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 
@@ -106,8 +107,10 @@ def summary(out: Path, every: int = 25, window: int = 5) -> dict:
         result[arm] = {"seeds": [r["seed"] for r in rs], "wall_time_s": [round(r["wall_time_s"], 1) for r in rs]}
         for m in CURVES:
             vals = np.array([[np.nan if v is None else v for v in r["curves"][m]["value"]] for r in rs], dtype=float)
-            result[arm][m] = {"step": rs[0]["curves"][m]["step"], "mean": np.nanmean(vals, 0).tolist(),
-                              "sd": np.nanstd(vals, 0, ddof=1 if len(rs) > 1 else 0).tolist()}
+            with warnings.catch_warnings():  # a step where no seed has a value (e.g. nothing terminated) is NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                result[arm][m] = {"step": rs[0]["curves"][m]["step"], "mean": np.nanmean(vals, 0).tolist(),
+                                  "sd": np.nanstd(vals, 0, ddof=1 if len(rs) > 1 else 0).tolist()}
         h = np.array([r["curves"]["heldout_accuracy_curve"]["value"] for r in rs], dtype=float)
         result[arm]["heldout_accuracy_curve"] = {"step": rs[0]["curves"]["heldout_accuracy_curve"]["step"],
                                                  "mean": h.mean(0).tolist(),

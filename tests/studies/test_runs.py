@@ -61,3 +61,20 @@ def test_the_sft_grid_study_writes_one_record_per_run_equal_to_the_runners_metri
         assert rec["config"]["style"] == cell.split("_")[0] and rec["timing"]["wall_time_s"] > 0
     assert (out / "sft_grid.md").read_text().count("\n| ") == 3  # header + two cells
     assert (out / "sft_grid.png").stat().st_size > 0
+
+
+def test_the_rl_probe_study_trains_the_findings_arms_with_overrides_and_summarises_them(tmp_path):
+    from studies import rl_probe
+
+    small = {"init.sft.steps": "4", "init.sft.eval_every": "4", "init.sft.eval_n": "4", "init.sft.n_embd": "16",
+             "init.sft.n_train": "20", "init.sft.traces_per_problem": "1", "init.sft.eval_max_new_tokens": "8",
+             "n_train": "16", "rl.steps": "2", "rl.eval_every": "1", "rl.eval_size": "4", "rl.prompts_per_step": "2",
+             "rl.max_new_tokens": "24"}
+    out = tmp_path / "out"
+    rl_probe.run(out, tmp_path / "runs", (0,), small)
+    records = {p.name: json.loads(p.read_text()) for p in sorted(out.glob("*_s0.json"))}
+    assert set(records) == {"classic_s0.json", "cosine_s0.json", "cosine_rep_s0.json"}
+    assert len({r["config"]["reward"] for r in records.values()}) == 3  # one reward per arm
+    assert all(r["config"]["max_new_tokens"] == 24 and r["init_sft_config"]["steps"] == 4 for r in records.values())
+    assert len({r["recipe_hash"] for r in records.values()}) == 3
+    assert "| classic | 1.0 |" in (out / "summary.md").read_text()  # the runner stores steps as floats and (out / "probe.png").stat().st_size > 0
