@@ -39,11 +39,10 @@ def probe_recipes() -> dict:
 
 def _record(run_dir: Path, arm: str, recipe, recipe_hash: str, seed: int, command: str) -> dict:
     m = runner.load_metrics(run_dir, recipe_hash, seed)
-    timing = json.loads(runner.RunLayout(run_dir).timing_json(recipe_hash, seed).read_text())
     return {"arm": arm, "label": arm, "seed": seed, "config": recipe.rl.to_dict(),
             "init_sft_config": asdict(recipe.init.sft),
             "families": list(recipe.init.sft.families), "recipe_hash": recipe_hash,
-            "wall_time_s": timing.get("wall_time_s"), "provenance": m.get("provenance"), "command": command,
+            "wall_time_s": runner.job_wall_time_s(run_dir, recipe_hash, seed), "provenance": m.get("provenance"), "command": command,
             "scalars": m["scalars"], "curves": m["curves"]}
 
 

@@ -8,7 +8,6 @@ their common jobs run once; its `summary.json` is then the last study's.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,8 +38,7 @@ class StudyRun:
         return runner.RunLayout(self.run_dir).workdir(self.hashes[arm], seed)
 
     def wall_time_s(self, arm: str, seed: int) -> float:
-        path = runner.RunLayout(self.run_dir).timing_json(self.hashes[arm], seed)
-        return json.loads(path.read_text())["wall_time_s"]
+        return runner.job_wall_time_s(self.run_dir, self.hashes[arm], seed)
 
 
 def run_recipes(study: str, recipes: Mapping[str, Recipe], seeds: Sequence[int], run_dir: Path = DEFAULT_RUNS, *,

@@ -26,6 +26,7 @@ from suite.runner.plan import HASH_LEN, Job, Plan, PlannedExperiment, job_key, p
 from suite.runner.readback import (
     arm_observations,
     arm_wall_time_s,
+    job_wall_time_s,
     load_metrics,
     observations,
     read_recipe,

@@ -67,15 +67,15 @@ def observations(run_dir: Path, exp: ExperimentSummary) -> Observations:
     return arm_observations(run_dir, exp.arms)
 
 
+def job_wall_time_s(run_dir: Path, recipe_hash: str, seed: int) -> float:
+    """Wall time of one finished job in seconds, from its timing file (0 when the file or the field is missing)."""
+    path = RunLayout(run_dir).timing_json(recipe_hash, seed)
+    return _read_json(path, "timing file is missing").get("wall_time_s", 0.0) if path.exists() else 0.0
+
+
 def arm_wall_time_s(run_dir: Path, arm: ArmRun) -> float:
     """Wall time of one arm in seconds, summed over its seeds' timing files (a missing file counts 0)."""
-    layout = RunLayout(run_dir)
-    total = 0.0
-    for s in arm.seeds:
-        path = layout.timing_json(arm.recipe_hash, s)
-        if path.exists():
-            total += _read_json(path, "timing file is missing").get("wall_time_s", 0.0)
-    return total
+    return sum(job_wall_time_s(run_dir, arm.recipe_hash, s) for s in arm.seeds)
 
 
 def read_recipe(run_dir: Path, recipe_hash: str) -> dict:
