@@ -38,6 +38,22 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One changelog entry: what changed at a version and why. `numbers` says whether the change can move the numbers
+    (a recipe, a metric, the engine): a reference made before such a change no longer applies. A change to checks only
+    (`numbers=False`) moves verdicts, not numbers; a reference made before it still applies, and the report says what
+    changed so that a verdict that moved is never mistaken for a result that moved."""
+
+    text: str
+    numbers: bool = True
+    #: the scales whose numbers the change can move (empty: every scale); e.g. a paper recipe fix leaves tiny alone
+    scales: tuple[str, ...] = ()
+
+    def moves_numbers(self, scale: str) -> bool:
+        return self.numbers and (not self.scales or scale in self.scales)
+
+
+@dataclass(frozen=True)
 class Arm:
     name: str
     description: str
@@ -73,6 +89,8 @@ class Experiment:
     #: paper table row key ("table1:sft_emergent") -> the arm whose cells in reference_results/paper/<id>.json are that
     #: row; suite.eval.paper_tables indexes rows from here, so the tables' row names live next to the claims.
     table_rows: Mapping[str, str] = field(default_factory=dict)
+    #: version -> Change (or its text, for a change that can move the numbers); one entry per version 1..version.
+    changelog: Mapping[int, Change | str] = field(default_factory=dict)
 
     def __post_init__(self):
         where = f"experiment {self.id!r}"
@@ -84,6 +102,9 @@ class Experiment:
             raise UserError(f"duplicate arm names in {arm_names}", where=where)
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
             raise UserError(f"version must be a positive integer, got {self.version!r}", where=where)
+        if self.changelog and sorted(self.changelog) != list(range(1, self.version + 1)):
+            raise UserError(f"changelog must have one entry for each version 1..{self.version}, got versions "
+                            f"{sorted(self.changelog)}", where=f"{where}, changelog")
         for key, arm in self.table_rows.items():
             if not isinstance(key, str) or not TABLE_ROW_PATTERN.match(key):
                 raise UserError(f"table row key {key!r} must look like 'table<N>:<row>', e.g. 'table1:sft_emergent'",
@@ -109,6 +130,22 @@ class Experiment:
                 if check.metric not in self.metrics:
                     raise UserError(f"check {check.name!r} uses metric {check.metric!r}, not declared in metrics",
                                     where=where)
+
+    def change(self, version: int) -> Change:
+        """The changelog entry of `version` (a plain string entry is a change that can move the numbers)."""
+        c = self.changelog.get(version)
+        if c is None:
+            return Change(f"v{version}: no changelog entry", numbers=True)
+        return c if isinstance(c, Change) else Change(c, numbers=True)
+
+    def changes_since(self, version: int) -> tuple[tuple[int, Change], ...]:
+        """The entries after `version` up to the current one, oldest first."""
+        return tuple((v, self.change(v)) for v in range(version + 1, self.version + 1))
+
+    def reference_applies(self, version: int, scale: str) -> bool:
+        """Whether a reference made at `version` still holds this experiment's numbers at `scale`: no change since
+        then could move them."""
+        return version <= self.version and not any(c.moves_numbers(scale) for _, c in self.changes_since(version))
 
     def recipe_hashes(self) -> dict[str, dict[str, str]]:
         """scale -> arm -> `recipe_hash` of that arm's recipe (64 hex digits): what the version lock compares."""

@@ -21,14 +21,22 @@ class ScalarSample:
     sd: float | None  # between-seed standard deviation (ddof=1); None when unknown
     n: int  # number of seeds (or independent runs) behind `mean`
     values: tuple[float, ...] | None = None  # per-seed values, when known
+    #: the within-run standard error of `mean` when it comes from one run (e.g. an accuracy's problem-clustered SE over
+    #: benchmark items and samples, or the Newey-West SE of a curve's window mean); it omits training variance
+    within_se: float | None = None
 
     @classmethod
-    def from_values(cls, values) -> "ScalarSample":
+    def from_values(cls, values, *, within_se=None) -> "ScalarSample":
+        """Per-seed values; `within_se` (one per value, None where unknown) is kept only for a single run."""
         arr = np.asarray(list(values), dtype=float)
         if arr.size == 0:
             raise ValueError("no values")
         sd = float(arr.std(ddof=1)) if arr.size >= 2 else None
-        return cls(float(arr.mean()), sd, int(arr.size), tuple(float(v) for v in arr))
+        se = None
+        if arr.size == 1 and within_se is not None:
+            w = list(within_se)[0]
+            se = float(w) if w is not None and math.isfinite(float(w)) and float(w) >= 0 else None
+        return cls(float(arr.mean()), sd, int(arr.size), tuple(float(v) for v in arr), se)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ File layout (JSON shown; TOML has the same structure):
       "arms": {
         "<arm>": {
           "scalars": {"<metric>": {"per_seed": [..] | null, "mean": 0.5, "sd": 0.01 | null, "n": 4,
-                                    "tolerance": {"abs": 0.03, "basis": "how it was derived"} | null}},
+                                    "tolerance": <tolerance> | null}},
           "curves":  {"<metric>": {"steps": [...], "per_seed": [[...], ...]}}
         }
       }
@@ -19,6 +19,17 @@ File layout (JSON shown; TOML has the same structure):
 
 Raw per-seed values are the primary data; means and spreads are checked against them. Every error names the file and
 the field.
+
+A cell's `<tolerance>` bounds run - reference (the run's mean minus the cell's `mean`) at `confidence`:
+
+- symmetric (the original form): `{"abs": 0.03, "basis": "how it was derived"}`: |run - reference| <= abs.
+- an interval: `{"low": -0.004, "high": 0.031, "basis": ..., "abs": 0.031}`: low <= run - reference <= high, with
+  low <= 0 <= high; it may be asymmetric (a score interval near 0 or 1). `abs` is optional here; when given it must
+  equal max(-low, high), the symmetric band for readers that only understand the first form.
+- optional in both: `"confidence"` (default 0.95; the band is read as a two-sided interval at that level, which is how
+  a check turns it into a p-value), `"covers"` (what the band includes, e.g. "evaluation noise + assumed training
+  variance" or "evaluation noise only"; "" when not stated) and `"components"` (an object that states each term, for
+  the reader; not interpreted).
 """
 
 from __future__ import annotations
@@ -44,6 +55,47 @@ REQUIRED_PROVENANCE = ("suite_version", "git_commit", "libraries", "hardware", "
 
 
 @dataclass(frozen=True)
+class Tolerance:
+    """How far a run may sit from a reference cell: low <= run - reference <= high, read as a two-sided interval at
+    `confidence`. `abs` is the symmetric half-width (max(-low, high) when an interval is stored).
+
+    It still unpacks and indexes as the original `(abs, basis)` pair, for code written against that form.
+    """
+
+    abs: float
+    basis: str
+    low: float | None = None
+    high: float | None = None
+    covers: str = ""
+    confidence: float = 0.95
+    components: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """(low, high) bounds on run - reference; (-abs, abs) for a symmetric tolerance."""
+        if self.low is None or self.high is None:
+            return -self.abs, self.abs
+        return self.low, self.high
+
+    @property
+    def symmetric(self) -> bool:
+        low, high = self.interval
+        return math.isclose(-low, high, rel_tol=1e-9, abs_tol=1e-12)
+
+    def __iter__(self):  # the original (abs, basis) pair
+        return iter((self.abs, self.basis))
+
+    def __getitem__(self, i):
+        return (self.abs, self.basis)[i]
+
+    def __len__(self) -> int:
+        return 2
+
+
+TOLERANCE_FIELDS = ("abs", "low", "high", "basis", "covers", "confidence", "components")
+
+
+@dataclass(frozen=True)
 class Reference:
     path: Path
     experiment: str
@@ -53,10 +105,16 @@ class Reference:
     notes: tuple[str, ...]
     provenance: dict
     observations: Observations
-    tolerances: dict[tuple[str, str], tuple[float, str]] = field(default_factory=dict)
+    tolerances: dict[tuple[str, str], Tolerance] = field(default_factory=dict)
 
-    def tolerance(self, arm: str, metric: str) -> tuple[float, str] | None:
-        return self.tolerances.get((arm, metric))
+    def tolerance(self, arm: str, metric: str) -> Tolerance | None:
+        """The stored tolerance of one cell; an `(abs, basis)` pair put in `tolerances` by hand reads as a symmetric
+        `Tolerance`."""
+        t = self.tolerances.get((arm, metric))
+        if t is None or isinstance(t, Tolerance):
+            return t
+        value, basis = t
+        return Tolerance(float(value), str(basis))
 
 
 def default_root() -> Path:
@@ -163,7 +221,7 @@ def parse_reference(data: Any, path: Path) -> Reference:
         v.key(prov, k, "provenance")
 
     observations: Observations = {}
-    tolerances: dict[tuple[str, str], tuple[float, str]] = {}
+    tolerances: dict[tuple[str, str], Tolerance] = {}
     arms = v.obj(v.key(d, "arms", ""), "arms")
     if not arms:
         v.fail("arms", "expected at least one arm")
@@ -208,7 +266,7 @@ def _known_metric(v: _V, metric: str, at: str, shape: str) -> None:
         v.fail(at, f"metric {metric!r} is a {m.shape}, listed under {shape}s")
 
 
-def _parse_scalar(v: _V, entry: Any, at: str) -> tuple[ScalarSample, tuple[float, str] | None]:
+def _parse_scalar(v: _V, entry: Any, at: str) -> tuple[ScalarSample, Tolerance | None]:
     entry = v.obj(entry, at)
     mean = v.num(v.key(entry, "mean", at), f"{at}.mean")
     n = v.key(entry, "n", at)
@@ -228,11 +286,40 @@ def _parse_scalar(v: _V, entry: Any, at: str) -> tuple[ScalarSample, tuple[float
             v.fail(f"{at}.mean", f"mean {mean} disagrees with the mean of per_seed ({arr.mean():.12g})")
         if n >= 2 and sd is not None and abs(arr.std(ddof=1) - sd) > 1e-9 * max(1.0, sd):
             v.fail(f"{at}.sd", f"sd {sd} disagrees with the sd (ddof=1) of per_seed ({arr.std(ddof=1):.12g})")
-    tol = None
-    if entry.get("tolerance") is not None:
-        t = v.obj(entry["tolerance"], f"{at}.tolerance")
-        value = v.num(v.key(t, "abs", f"{at}.tolerance"), f"{at}.tolerance.abs")
-        if value <= 0:
-            v.fail(f"{at}.tolerance.abs", f"a tolerance must be positive, got {value}")
-        tol = (value, v.str_(v.key(t, "basis", f"{at}.tolerance"), f"{at}.tolerance.basis"))
+    tol = _parse_tolerance(v, entry["tolerance"], f"{at}.tolerance") if entry.get("tolerance") is not None else None
     return ScalarSample(mean, sd, n, values), tol
+
+
+def _parse_tolerance(v: _V, t: Any, at: str) -> Tolerance:
+    """Either form of a cell's tolerance (see the module docstring)."""
+    t = v.obj(t, at)
+    unknown = set(t) - set(TOLERANCE_FIELDS)
+    if unknown:
+        v.fail(at, f"unexpected field(s) {sorted(unknown)}; allowed: {', '.join(TOLERANCE_FIELDS)}")
+    basis = v.str_(v.key(t, "basis", at), f"{at}.basis")
+    low = high = None
+    if "low" in t or "high" in t:
+        low = v.num(v.key(t, "low", at), f"{at}.low")
+        high = v.num(v.key(t, "high", at), f"{at}.high")
+        if low > 0:
+            v.fail(f"{at}.low", f"the lower bound on run - reference must be <= 0 (the reference must agree with "
+                                f"itself), got {low}")
+        if high < 0:
+            v.fail(f"{at}.high", f"the upper bound on run - reference must be >= 0, got {high}")
+        if high - low <= 0:
+            v.fail(at, f"the interval [{low}, {high}] is empty")
+        value = max(-low, high)
+        if "abs" in t:
+            given = v.num(t["abs"], f"{at}.abs")
+            if abs(given - value) > 1e-6:
+                v.fail(f"{at}.abs", f"abs {given} disagrees with max(-low, high) = {value:.6g}")
+    else:
+        value = v.num(v.key(t, "abs", at), f"{at}.abs")
+        if value <= 0:
+            v.fail(f"{at}.abs", f"a tolerance must be positive, got {value}")
+    confidence = v.num(t.get("confidence", 0.95), f"{at}.confidence")
+    if not 0 < confidence < 1:
+        v.fail(f"{at}.confidence", f"expected a level in (0, 1), got {confidence}")
+    covers = v.str_(t["covers"], f"{at}.covers") if "covers" in t else ""
+    components = v.obj(t.get("components", {}), f"{at}.components")
+    return Tolerance(value, basis, low, high, covers, confidence, components)

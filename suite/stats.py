@@ -98,6 +98,15 @@ class SlopeEstimate:
     ci_high: float
     n_seeds: int
     method: str
+    se: float = math.nan
+    df: float = math.inf
+
+    def p_opposite(self, increasing: bool) -> float:
+        """One-sided p-value for the slope having the sign opposite to the claimed direction."""
+        if not math.isfinite(self.se):
+            return math.nan
+        _, p_up, p_down = t_test(self.slope, self.se, self.df)
+        return p_down if increasing else p_up
 
 
 def ols_slope(x, y) -> tuple[float, float]:
@@ -125,22 +134,147 @@ def slope_interval(steps, curves, *, confidence: float = 0.95) -> SlopeEstimate:
 
     `curves` has shape (seeds, steps). With >= 2 seeds the per-seed slopes are treated as independent replicates and
     the interval is a t-interval of their mean (seeds are the unit of replication, which sidesteps the
-    autocorrelation of points within one training curve). With one seed it falls back to the OLS standard error,
-    which ignores autocorrelation and is therefore optimistic; the method name says which was used.
+    autocorrelation of points within one training curve). With one seed the standard error is Newey-West's
+    (`hac_slope`), which accounts for the autocorrelation along one curve; the method name says which was used.
     """
     curves = np.atleast_2d(np.asarray(curves, dtype=float))
-    slopes_se = [ols_slope(steps, c) for c in curves]
+    slopes_se = [ols_slope(steps, c) for c in curves] if curves.shape[0] >= 2 else [hac_slope(steps, curves[0])]
     slopes = np.array([s for s, _ in slopes_se])
     n = slopes.size
     if n >= 2:
         sd = slopes.std(ddof=1)
+        se, df = float(sd / math.sqrt(n)), float(n - 1)
         half = _scipy_stats().t(n - 1).ppf(0.5 + confidence / 2) * sd / math.sqrt(n)
         method = f"t-interval over {n} per-seed OLS slopes"
     else:
+        se, df = float(slopes_se[0][1]), float(len(steps) - 2)
         half = _scipy_stats().t(len(steps) - 2).ppf(0.5 + confidence / 2) * slopes_se[0][1]
-        method = "OLS standard error of a single seed (ignores autocorrelation)"
+        method = (f"Newey-West HAC standard error of a single seed's OLS slope ({newey_west_lags(len(steps))} lags; "
+                  "no training variance)")
     m = float(slopes.mean())
-    return SlopeEstimate(m, m - float(half), m + float(half), n, method)
+    return SlopeEstimate(m, m - float(half), m + float(half), n, method, se, df)
+
+
+def newey_west_lags(n: int) -> int:
+    """Newey & West's (1994) automatic lag for a Bartlett kernel: floor(4 (n/100)^(2/9)).
+
+    >>> newey_west_lags(100), newey_west_lags(200)
+    (4, 4)
+    """
+    return int(math.floor(4 * (n / 100.0) ** (2.0 / 9.0)))
+
+
+def _hac_variance(scores: np.ndarray, lags: int) -> float:
+    """Long-run variance of a sum of `scores` with Bartlett weights (Newey & West 1987): sum of autocovariances."""
+    s = float(scores @ scores)
+    for lag in range(1, lags + 1):
+        w = 1.0 - lag / (lags + 1.0)
+        s += 2.0 * w * float(scores[lag:] @ scores[:-lag])
+    return max(s, 0.0)
+
+
+def hac_slope(x, y, *, lags: int | None = None) -> tuple[float, float]:
+    """OLS slope of y on x with a Newey-West (HAC, Bartlett kernel) standard error, for one training curve whose
+    points are autocorrelated. `lags` defaults to `newey_west_lags(n)`.
+
+    With uncorrelated residuals and lags=0 it is White's heteroscedasticity-robust SE.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.size < 3:
+        raise ValueError("a slope needs at least 3 points")
+    xc = x - x.mean()
+    sxx = float(xc @ xc)
+    if sxx == 0:
+        raise ValueError("all x values are equal")
+    slope = float(xc @ (y - y.mean())) / sxx
+    resid = y - y.mean() - slope * xc
+    lags = newey_west_lags(x.size) if lags is None else lags
+    var = _hac_variance(xc * resid, lags) / sxx**2 * x.size / (x.size - 2)  # small-sample factor n/(n-2)
+    return slope, math.sqrt(var)
+
+
+def hac_mean_se(values, *, lags: int | None = None) -> float:
+    """Newey-West standard error of the mean of one autocorrelated series (e.g. the last quarter of a curve).
+
+    >>> round(hac_mean_se([1.0, 2.0, 3.0, 4.0], lags=0), 4)   # sqrt(sum((v - 2.5)^2)) / 4 = sqrt(5) / 4
+    0.559
+    """
+    v = np.asarray(values, dtype=float)
+    if v.size < 2:
+        raise ValueError("a standard error needs at least 2 points")
+    lags = newey_west_lags(v.size) if lags is None else lags
+    return math.sqrt(_hac_variance(v - v.mean(), lags)) / v.size
+
+
+def t_test(diff: float, se: float, df: float) -> tuple[float, float, float]:
+    """(p two-sided, p for diff > 0, p for diff < 0) of a difference with standard error `se` on `df` degrees of
+    freedom (normal when df is infinite). A zero SE decides by the sign alone.
+
+    >>> [round(p, 4) for p in t_test(2.0, 1.0, 4)]
+    [0.1161, 0.0581, 0.9419]
+    """
+    if se <= 0 or not math.isfinite(se):
+        return (1.0 if diff == 0 else 0.0, 0.0 if diff > 0 else 1.0, 0.0 if diff < 0 else 1.0)
+    dist = _scipy_stats().norm if math.isinf(df) else _scipy_stats().t(df)
+    t = diff / se
+    return float(2 * dist.sf(abs(t))), float(dist.sf(t)), float(dist.cdf(t))
+
+
+def normal_test(diff: float, se: float) -> tuple[float, float, float]:
+    """(p two-sided, p for diff > 0, p for diff < 0) of a difference with a known standard error (z-test).
+
+    >>> [round(p, 4) for p in normal_test(1.96, 1.0)]
+    [0.05, 0.025, 0.975]
+    """
+    if se <= 0 or not math.isfinite(se):
+        return (1.0 if diff == 0 else 0.0, 0.0 if diff > 0 else 1.0, 0.0 if diff < 0 else 1.0)
+    z = diff / se
+    norm = _scipy_stats().norm
+    return float(2 * norm.sf(abs(z))), float(norm.sf(z)), float(norm.cdf(z))
+
+
+def satterthwaite_test(diff: float, variances, dofs) -> tuple[float, float, float, float]:
+    """(se, df, p two-sided, p for diff > 0) of a difference whose variance is a sum of independent components, each
+    estimated with `dofs[i]` degrees of freedom (Welch-Satterthwaite); a component with dof None is known exactly."""
+    v = [float(x) for x in variances]
+    se = math.sqrt(sum(v))
+    den = sum(x * x / d for x, d in zip(v, dofs) if d and x > 0)
+    df = sum(v) ** 2 / den if den > 0 else math.inf
+    if se == 0:
+        return 0.0, df, (1.0 if diff == 0 else 0.0), (0.0 if diff > 0 else 1.0)
+    dist = _scipy_stats().norm if math.isinf(df) else _scipy_stats().t(df)
+    t = diff / se
+    return se, df, float(2 * dist.sf(abs(t))), float(dist.sf(t))
+
+
+def moving_average(y, window: int) -> np.ndarray:
+    """Centred moving average with a shrinking window at the ends (same length as y); window 1 is the identity.
+
+    >>> moving_average([0, 3, 6, 9], 3).tolist()
+    [1.5, 3.0, 6.0, 7.5]
+    """
+    y = np.asarray(y, dtype=float)
+    if window <= 1 or y.size == 0:
+        return y.copy()
+    half = window // 2
+    c = np.concatenate([[0.0], np.cumsum(y)])
+    idx = np.arange(y.size)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, y.size)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def noise_sd(y) -> float:
+    """Point-to-point noise of a curve, from its first differences: sd(diff) / sqrt(2) (robust to a smooth trend).
+
+    >>> round(noise_sd([0, 1, 0, 1, 0]), 4)   # differences +-1: sd 1.1547 / sqrt(2)
+    0.8165
+    """
+    y = np.asarray(y, dtype=float)
+    if y.size < 3:
+        return float("nan")
+    return float(np.diff(y).std(ddof=1) / math.sqrt(2.0))
 
 
 # =====================================================================================================================
@@ -189,3 +323,127 @@ def binomial_se(p: float, n_problems: int, n_samples: int = 1) -> float:
 def two_run_tolerance(se: float, *, confidence: float = 0.95) -> float:
     """Half-width for |run - reference| when both carry independent error `se`: z · sqrt(2) · se."""
     return float(_scipy_stats().norm.ppf(0.5 + confidence / 2) * math.sqrt(2.0) * se)
+
+
+# =====================================================================================================================
+# Intervals for proportions
+# =====================================================================================================================
+
+
+def normal_quantile(confidence: float) -> float:
+    """z of a two-sided `confidence` interval of the standard normal, without scipy.
+
+    >>> round(normal_quantile(0.95), 4)
+    1.96
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(p: float, n: float, *, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion `p` observed on `n` Bernoulli trials.
+
+    `n` may be an effective (non-integer) count, e.g. n / design effect when the variance is p(1-p)/n times a
+    factor; n = inf (no error at all) gives (p, p). Unlike p ± z·sqrt(p(1-p)/n) it stays inside [0, 1] and is
+    asymmetric near 0 and 1: at 0/30 it is [0, z²/(30 + z²)] = [0, 0.1135], not [0, 0].
+
+    >>> [round(v, 4) for v in wilson_interval(1 / 30, 30)]
+    [0.0059, 0.1667]
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"a proportion must be in [0, 1], got {p}")
+    if not n > 0:
+        raise ValueError(f"the number of trials must be positive, got {n}")
+    if math.isinf(n):
+        return p, p
+    z2 = normal_quantile(confidence) ** 2
+    den = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / den
+    half = math.sqrt(z2) / den * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe_difference_interval(p1: float, n1: float, p2: float, n2: float, *, confidence: float = 0.95,
+                                 extra_halfwidth: float = 0.0) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of p1 - p2 for two independent proportions (Newcombe 1998, Statistics in
+    Medicine 17:873, method 10): with (l_i, u_i) the Wilson interval of p_i,
+
+        lower = (p1 - p2) - sqrt((p1 - l1)² + (u2 - p2)²),   upper = (p1 - p2) + sqrt((u1 - p1)² + (p2 - l2)²).
+
+    `extra_halfwidth` adds one more independent, symmetric component under both square roots (its own half-width at
+    the same confidence; the square-and-add rule the method is built on).
+
+    >>> [round(v, 4) for v in newcombe_difference_interval(56 / 70, 70, 48 / 80, 80)]   # Newcombe's worked example
+    [0.0524, 0.3339]
+    """
+    l1, u1 = wilson_interval(p1, n1, confidence=confidence)
+    l2, u2 = wilson_interval(p2, n2, confidence=confidence)
+    h2 = extra_halfwidth**2
+    d = p1 - p2
+    return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2 + h2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2 + h2)
+
+
+def difference_acceptance_interval(p_ref: float, n_ref: float, n_run: float, *, confidence: float = 0.95,
+                                   extra_halfwidth: float = 0.0) -> tuple[float, float]:
+    """The differences d = run - reference that agree with a reference proportion `p_ref`: every d for which
+    Newcombe's interval of (p_ref + d) - p_ref (run on `n_run` trials, reference on `n_ref`) contains 0.
+
+    This is the acceptance region of the Newcombe test, fixed before the run is seen, so a tolerance check
+    "low <= run - reference <= high" gives the same verdict as computing the interval on the run's own number. It is
+    asymmetric near 0 and 1 and never asks the run to leave [0, 1] (low >= -p_ref, high <= 1 - p_ref). Found by
+    bisection; with no error on either side and no extra half-width it is [0, 0].
+
+    >>> [round(v, 4) for v in difference_acceptance_interval(0.5, 1e6, 1e6)]   # normal limit: ±1.96·sqrt(2·0.25e-6)
+    [-0.0014, 0.0014]
+    """
+    if not 0.0 <= p_ref <= 1.0:
+        raise ValueError(f"a proportion must be in [0, 1], got {p_ref}")
+
+    def lower_of(p_run: float) -> float:  # Newcombe's lower limit of p_run - p_ref (increasing in p_run)
+        return newcombe_difference_interval(p_run, n_run, p_ref, n_ref, confidence=confidence,
+                                            extra_halfwidth=extra_halfwidth)[0]
+
+    def upper_of(p_run: float) -> float:  # Newcombe's upper limit (increasing in p_run)
+        return newcombe_difference_interval(p_run, n_run, p_ref, n_ref, confidence=confidence,
+                                            extra_halfwidth=extra_halfwidth)[1]
+
+    # upper end: the largest p_run whose lower limit is still <= 0; lower end: the smallest whose upper limit is >= 0
+    high_p = 1.0 if lower_of(1.0) <= 0 else _crossing(lower_of, p_ref, 1.0)
+    low_p = 0.0 if upper_of(0.0) >= 0 else _crossing(upper_of, 0.0, p_ref)
+    return low_p - p_ref, high_p - p_ref
+
+
+def _crossing(f, lo: float, hi: float) -> float:
+    """Where the increasing function f crosses 0 on [lo, hi] (f(lo) <= 0 <= f(hi)), by bisection."""
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if f(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-13:
+            break
+    return 0.5 * (lo + hi)
+
+
+def interval_p_value(diff: float, low: float, high: float, *, confidence: float = 0.95) -> float:
+    """Two-sided p-value of "diff != 0" read off an acceptance interval [low, high] (low <= 0 <= high) at
+    `confidence`: the normal approximation with the standard error implied by the side `diff` falls on,
+    se = high / z above 0 and -low / z below. p < 1 - confidence exactly when diff lies outside the interval; a side of
+    width 0 rejects any difference on it (p = 0) and accepts 0 (p = 1).
+
+    >>> round(interval_p_value(0.02, -0.01, 0.02), 4), round(interval_p_value(-0.02, -0.01, 0.02), 6)
+    (0.05, 8.9e-05)
+    """
+    if low > 0 or high < 0:
+        raise ValueError(f"an acceptance interval must contain 0, got [{low}, {high}]")
+    if diff == 0:
+        return 1.0
+    width = high if diff > 0 else -low
+    if width <= 0:
+        return 0.0
+    z = normal_quantile(confidence) * abs(diff) / width
+    return float(math.erfc(z / math.sqrt(2.0)))

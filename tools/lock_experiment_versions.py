@@ -77,8 +77,8 @@ def lock_problems(experiments: Mapping[str, Experiment], lock: Mapping[str, Any]
             problems.append(
                 f"{exp_id}: its recipes changed ({'; '.join(changes)}) but its version is still {version}. A change "
                 f"that can move an experiment's numbers needs a bump: set version={version + 1} in "
-                f"{_module_of(experiments[exp_id])}, add the changelog line 'v{version + 1}: <what changed>' to its "
-                f"docstring, then {rewrite}. (Bump even if you expect the same numbers: the recipe, and so the run, "
+                f"{_module_of(experiments[exp_id])}, add the entry '{version + 1}: \"<what changed>\"' to its "
+                f"changelog, then {rewrite}. (Bump even if you expect the same numbers: the recipe, and so the run, "
                 "is a different one.)")
     for exp_id in sorted(set(locked) - set(now)):
         problems.append(f"{exp_id}: in the lock but no longer declared; {rewrite}")

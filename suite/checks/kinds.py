@@ -1,5 +1,5 @@
-"""The five check kinds. See the package docstring for the table; each `evaluate` is a pure function of the run's
-observations and the (optional) reference."""
+"""The level and direction check kinds (the package docstring has the table of all kinds); each `evaluate` is a pure
+function of the run's observations and the (optional) reference."""
 
 from __future__ import annotations
 
@@ -30,9 +30,18 @@ class CheckResult:
     expected: float | str | None
     tolerance: str
     evidence: str
+    #: p-value of the test whose rejection makes this check fail (a claim check: the direction opposite to the claim;
+    #: a reproduction check: disagreement with the reference). The multiplicity rule (suite.checks.multiplicity) reads
+    #: it; None for a check decided by a rule without a test.
+    p_value: float | None = None
+    #: which error the decision used, e.g. "seed spread (3 and 3 seeds)", "within-run problem-clustered SE (one run
+    #: per arm; training variance not included)", "Newey-West HAC SE (one seed)"; "" for a rule without a test.
+    error_basis: str = ""
 
     def to_dict(self) -> dict:
-        return {
+        """The stored form; `p_value` and `error_basis` appear only when the check has them (a summary written before
+        they existed reads back and rewrites byte for byte)."""
+        d = {
             "name": self.name,
             "kind": self.kind,
             "role": self.role,
@@ -44,6 +53,11 @@ class CheckResult:
             "tolerance": self.tolerance,
             "evidence": self.evidence,
         }
+        if self.p_value is not None:
+            d["p_value"] = _num(self.p_value)
+        if self.error_basis:
+            d["error_basis"] = self.error_basis
+        return d
 
 
 def _num(x):
@@ -102,7 +116,40 @@ class Check:
         if lookup(self.metric).shape == "scalar":
             return self._scalar(obs, arm, source)
         curve = self._curve(obs, arm, source)
-        return ScalarSample.from_values(reduce_curve(curve.array(), reduce))
+        arr = curve.array()
+        within = None
+        if arr.shape[0] == 1 and reduce in ("mean", "last_quarter"):
+            window = arr[0] if reduce == "mean" else arr[0, -max(1, arr.shape[1] // 4):]
+            within = [stats.hac_mean_se(window)] if window.size >= 2 else None
+        return ScalarSample.from_values(reduce_curve(arr, reduce), within_se=within)
+
+
+def difference_error(a: ScalarSample, b: ScalarSample) -> tuple[float, float, str] | None:
+    """(variance of mean(b) - mean(a), degrees of freedom, what it is made of), or None when neither seeds nor a
+    within-run error are there to give one. Seeds are preferred (their spread includes training variance); an arm
+    with one run contributes its within-run standard error, which omits training variance, and the basis says so."""
+    parts, dofs, words = [], [], []
+    for s in (a, b):
+        if s.sd is not None and s.n >= 2:
+            parts.append(s.sd**2 / s.n)
+            dofs.append(s.n - 1)
+            words.append(f"{s.n} seeds")
+        elif s.within_se is not None:
+            parts.append(s.within_se**2)
+            dofs.append(None)
+            words.append("one run (within-run SE)")
+        else:
+            return None
+    var = sum(parts)
+    den = sum(v * v / d for v, d in zip(parts, dofs) if d and v > 0)
+    df = var**2 / den if den > 0 else math.inf
+    if all(d is not None for d in dofs):
+        basis = f"seed spread ({a.n} and {b.n} seeds)"
+    elif all(d is None for d in dofs):
+        basis = "within-run standard errors (one run per arm: evaluation noise only, training variance not included)"
+    else:
+        basis = f"seed spread and within-run SE ({words[0]}; {words[1]}): training variance only where seeds exist"
+    return var, df, basis
 
 
 def reduce_curve(curves: np.ndarray, reduce: Reduce) -> np.ndarray:
@@ -124,8 +171,14 @@ def reduce_curve(curves: np.ndarray, reduce: Reduce) -> np.ndarray:
 # =====================================================================================================================
 @dataclass(frozen=True)
 class ScalarTolerance(Check):
-    """|mean(run) - expected| <= tolerance. `expected` defaults to the reference mean and the tolerance to the
-    reference's stored tolerance (derived from sampling error) when neither `abs_tol` nor `rel_tol` is given."""
+    """mean(run) - expected inside a tolerance band. `expected` defaults to the reference mean. The band is
+    ±max(abs_tol, rel_tol·|expected|) when either is given, else the reference cell's stored tolerance: symmetric
+    (`abs`) or an interval [low, high] on run - reference (a score interval, asymmetric near 0 and 1).
+
+    The band is read as a two-sided interval at its confidence (the reference's, 0.95 for a hand-set one), which gives
+    the p-value of "the run disagrees with the expected value" that the multiplicity rule reads: the normal
+    approximation with the standard error implied by the side of the band the difference falls on (bound / z), so
+    p < 1 - confidence exactly when the difference is outside the band. `error_basis` says what the band covers."""
 
     kind: ClassVar[str] = "scalar_tolerance"
     arm: str = ""
@@ -140,7 +193,7 @@ class ScalarTolerance(Check):
 
     def evaluate(self, run, reference):
         observed = self._value_sample(run, self.arm, "run", self.reduce).mean
-        expected, tol, basis = self.expected, None, ""
+        expected = self.expected
         if expected is None:
             if reference is None:
                 return self._result(INCONCLUSIVE, observed, None, "n/a", "no reference to compare with")
@@ -148,15 +201,25 @@ class ScalarTolerance(Check):
                                           self.reduce).mean
         if self.abs_tol is not None or self.rel_tol is not None:
             tol = max(self.abs_tol or 0.0, (self.rel_tol or 0.0) * abs(expected))
+            low, high, confidence = -tol, tol, 0.95
             basis = f"abs {self.abs_tol}" if self.rel_tol is None else f"max(abs {self.abs_tol or 0}, rel {self.rel_tol})"
+            covers = "hand-set tolerance"
         elif reference is not None and (t := reference.tolerance(self.arm, self.metric)) is not None:
-            tol, basis = t
-        if tol is None:
+            (low, high), confidence, basis = t.interval, t.confidence, t.basis
+            covers = t.covers or "reference tolerance (what it covers is not stated)"
+        else:
             raise UserError(f"check {self.name!r} has no tolerance: give abs_tol/rel_tol or store one in the reference")
         diff = observed - expected
-        verdict = PASS if abs(diff) <= tol else FAIL
-        return self._result(verdict, observed, expected, f"±{_fmt(tol)} ({basis})",
-                            f"difference {_fmt(diff)} {'within' if verdict == PASS else 'outside'} ±{_fmt(tol)}")
+        verdict = PASS if low <= diff <= high else FAIL
+        p = stats.interval_p_value(diff, low, high, confidence=confidence)
+        band = (f"±{_fmt(high)}" if math.isclose(-low, high, rel_tol=1e-9, abs_tol=1e-12)
+                else f"[{_fmt(low)}, +{_fmt(high)}]")
+        error_basis = (f"{covers}; {100 * confidence:g}% band on run - expected read as a normal test, "
+                       f"SE = {'upper' if diff >= 0 else 'lower'} bound / z")
+        return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), observed, expected,
+                           f"{band} ({basis})",
+                           f"difference {_fmt(diff)} {'within' if verdict == PASS else 'outside'} {band}; p={p:.3g}",
+                           p_value=p, error_basis=error_basis)
 
 
 # =====================================================================================================================
@@ -193,6 +256,9 @@ class SeedAgreement(Check):
             r = stats.welch_from_stats(ref.mean, ref.sd, ref.n, obs.mean, obs.sd or 0.0, obs.n)
             verdict = PASS if r.p_two_sided >= self.alpha else FAIL
             ev = f"Welch t: difference {_fmt(r.difference)} ± {_fmt(r.se)} (SE), df={r.df:.1f}, p={r.p_two_sided:.3g}"
+            return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), obs.mean, ref.mean,
+                               tol, ev, p_value=r.p_two_sided,
+                               error_basis=f"seed spread (run {obs.n}, reference {ref.n} seeds)")
         return self._result(verdict, obs.mean, ref.mean, tol, ev)
 
 
@@ -226,21 +292,28 @@ class Directional(Check):
         a = self._value_sample(obs, self.lower, src, self.reduce)
         b = self._value_sample(obs, self.higher, src, self.reduce)
         expected = f"{self.higher} - {self.lower} > {_fmt(self.min_effect)}"
-        tol = f"one-sided Welch, alpha={self.alpha}"
-        if a.sd is None or b.sd is None:
-            return self._result(INCONCLUSIVE, b.mean - a.mean, expected, tol,
-                                f"needs a spread on both arms (seeds: {a.n}, {b.n})")
-        r = stats.welch_from_stats(a.mean + self.min_effect, a.sd, a.n, b.mean, b.sd, b.n)
         diff = b.mean - a.mean
-        if r.p_greater < self.alpha:
+        err = difference_error(a, b)
+        if err is None:
+            return self._result(INCONCLUSIVE, diff, expected, f"one-sided test, alpha={self.alpha}",
+                                f"needs a spread on both arms: >= 2 seeds, or one run with a within-run standard error "
+                                f"(seeds: {a.n}, {b.n})")
+        var, df, basis = err
+        se = math.sqrt(var)
+        dist = "normal" if math.isinf(df) else f"t, df={df:.1f}"
+        tol = f"one-sided {'z' if math.isinf(df) else 'Welch t'}, alpha={self.alpha}"
+        # fail = significantly short of the claimed margin (below 0 when min_effect is 0)
+        _, p_greater, p_less = stats.t_test(diff - self.min_effect, se, df)
+        if p_greater < self.alpha:
             verdict = PASS
-        elif r.p_less < self.alpha:
+        elif p_less < self.alpha:
             verdict = FAIL
         else:
             verdict = INCONCLUSIVE
         ev = (f"{self.higher}={_fmt(b.mean)} (n={b.n}), {self.lower}={_fmt(a.mean)} (n={a.n}); "
-              f"difference {_fmt(diff)} ± {_fmt(r.se)} (SE); p(claimed)={r.p_greater:.3g}, p(opposite)={r.p_less:.3g}")
-        return self._result(verdict, diff, expected, tol, ev)
+              f"difference {_fmt(diff)} ± {_fmt(se)} (SE, {dist}); p(claimed)={p_greater:.3g}, p(opposite)={p_less:.3g}")
+        return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), diff, expected, tol, ev,
+                           p_value=p_less, error_basis=basis)
 
 
 # =====================================================================================================================
@@ -271,6 +344,9 @@ class Trend(Check):
         tol = f"{100 * self.confidence:.0f}% CI of the slope excludes 0"
         if steps.size < 3:
             return self._result(INCONCLUSIVE, None, self.direction, tol, f"only {steps.size} points in the window")
+        if arr.shape[0] == 1 and steps.size < 8:
+            return self._result(INCONCLUSIVE, None, self.direction, tol,
+                                f"one seed with {steps.size} points: too few for an autocorrelation-robust slope")
         est = stats.slope_interval(steps, arr, confidence=self.confidence)
         up = self.direction == "increasing"
         if (est.ci_low > 0) if up else (est.ci_high < 0):
@@ -280,7 +356,10 @@ class Trend(Check):
         else:
             verdict = INCONCLUSIVE
         ev = f"slope {_fmt(est.slope)}/step, CI [{_fmt(est.ci_low)}, {_fmt(est.ci_high)}] ({est.method})"
-        return self._result(verdict, est.slope, self.direction, tol, ev)
+        basis = (f"seed spread of per-seed slopes ({est.n_seeds} seeds)" if est.n_seeds >= 2
+                 else "Newey-West HAC SE of one curve (training variance not included)")
+        return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), est.slope,
+                           self.direction, tol, ev, p_value=est.p_opposite(up), error_basis=basis)
 
 
 # =====================================================================================================================
@@ -318,9 +397,3 @@ class CurveBand(Check):
         ev = f"{frac:.0%} of {int(inside_range.sum())} reference steps inside the band"
         return self._result(verdict, frac, self.min_fraction, tol, ev)
 
-
-CHECK_KINDS: dict[str, type[Check]] = {}
-for _cls in (ScalarTolerance, SeedAgreement, Directional, Trend, CurveBand):
-    if _cls.kind in CHECK_KINDS:
-        raise RuntimeError(f"check kind {_cls.kind!r} registered twice")
-    CHECK_KINDS[_cls.kind] = _cls

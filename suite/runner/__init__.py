@@ -1,6 +1,7 @@
 """The runner: recipe → jobs → per-seed metrics → checks → verdicts → `summary.json`.
 
     plan.py      experiments at a scale → jobs (recipe × seed), deduplicated by recipe hash
+    collect.py   an external engine's outputs (evaluation summary, rollout statistics) → an arm's metrics.json
     execute.py   run the unfinished jobs (dependency waves, process pool); per-seed metrics.json and timing.json
     judge.py     observations → checks against the reference → verdicts, per experiment
     summary.py   the typed summary (RunSummary, ExperimentSummary, ArmRun) and `read_summary`

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Mapping
 
 from suite import provenance, verdicts
+from suite.checks.multiplicity import apply_holm
+from suite.runner.collect import collected
 from suite.experiment import Experiment
 from suite.references import Reference, load_reference, reference_path
 from suite.runner.plan import Plan, PlannedExperiment, job_key
@@ -35,6 +37,19 @@ def find_reference(references_root: Path | None, scale: str, exp: Experiment) ->
     return load_reference(p) if p else None
 
 
+def reference_changes(exp: Experiment, reference: Reference | None, scale: str) -> tuple[str, ...]:
+    """What changed in `exp` since the version its reference was made with, one line per changelog entry; a last line
+    says when a change can move the numbers, so the reference no longer applies (reproduction is then inconclusive)."""
+    if reference is None or reference.experiment_version >= exp.version:
+        return ()
+    lines = tuple(f"v{v}{'' if c.moves_numbers(scale) else ' (the numbers at this scale do not move)'}: {c.text}"
+                  for v, c in exp.changes_since(reference.experiment_version))
+    if not exp.reference_applies(reference.experiment_version, scale):
+        lines += (f"The reference was made with v{reference.experiment_version} and a later change can move the "
+                  "numbers: reproduction checks are inconclusive until a new reference is promoted.",)
+    return lines
+
+
 def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors: Mapping[str, str],
                      references_root: Path | None) -> ExperimentSummary:
     """One experiment's summary. `errors` is {job key: error text} from `execute`; a malformed reference raises."""
@@ -42,8 +57,16 @@ def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors
     spec = exp.scales.get(scale)
     common = dict(id=exp.id, title=exp.title, version=exp.version, claim=exp.claim,
                   deviations=tuple(spec.deviations) if spec else ())
-    if pe.status != verdicts.IMPLEMENTED:
-        return ExperimentSummary(**common, status=pe.status, message=not_run_message(exp.id, scale, pe.status),
+    external = pe.status == verdicts.NOT_EXECUTABLE and pe.arm_hashes
+    if external and not collected(run_dir, dict(pe.arm_hashes), pe.seeds)[1]:
+        pass  # every arm was run by an external engine and collected: judge it like any run
+    elif pe.status != verdicts.IMPLEMENTED:
+        message = not_run_message(exp.id, scale, pe.status)
+        if external:
+            have, missing = collected(run_dir, dict(pe.arm_hashes), pe.seeds)
+            message += (f" Collected arms: {', '.join(have) or 'none'}; still to collect with `longcot collect`: "
+                        f"{', '.join(missing)}.")
+        return ExperimentSummary(**common, status=pe.status, message=message,
                                  claim_verdict=pe.status, reproduction_verdict=pe.status)
     arms = {arm: ArmRun(h, pe.seeds) for arm, h in pe.arm_hashes.items()}
     own_jobs = {job_key(h, s) for h in pe.arm_hashes.values() for s in pe.seeds}
@@ -54,11 +77,15 @@ def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors
                                  claim_verdict=verdicts.ERROR, reproduction_verdict=verdicts.ERROR)
     run_obs = arm_observations(run_dir, arms)
     reference = find_reference(references_root, scale, exp)
+    changes = reference_changes(exp, reference, scale)
+    compared = reference if reference is None or exp.reference_applies(reference.experiment_version, scale) else None
+    results = apply_holm(apply_holm([c.evaluate(run_obs, compared) for c in spec.checks], verdicts.CLAIM),
+                         verdicts.REPRODUCTION)
     # Stored as summary.json will hold them (rounded, NaN as None), so that a summary read back equals this one.
-    checks = tuple(check_from_dict(c.evaluate(run_obs, reference).to_dict()) for c in spec.checks)
+    checks = tuple(check_from_dict(r.to_dict()) for r in results)
     return ExperimentSummary(
         **common, status=verdicts.RAN, arms=arms, reference=_relative_to_cwd(reference.path) if reference else None,
-        checks=checks,
+        checks=checks, changes=changes,
         claim_verdict=verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.CLAIM), role=verdicts.CLAIM),
         reproduction_verdict=verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.REPRODUCTION),
                                                 role=verdicts.REPRODUCTION),

@@ -48,7 +48,8 @@ class Job:
 
 @dataclass(frozen=True)
 class PlannedExperiment:
-    """One experiment at the run's scale: its status before the run and, when it runs, its seeds and arm hashes."""
+    """One experiment at the run's scale: its status before the run and, when it is declared at the scale, its seeds
+    and arm hashes (for an external engine's recipes, the hashes under which `longcot collect` files their outputs)."""
 
     experiment: Experiment
     status: str
@@ -88,13 +89,16 @@ def plan_run(
     for exp in experiments:
         status = exp.status(scale)
         spec = exp.scales.get(scale)
-        if spec is None or not spec.executable:
+        if spec is None:
             planned.append(PlannedExperiment(exp, status))
             continue
         run_seeds = tuple(seeds) if seeds else spec.seeds
         hashes = {}
         for arm, recipe in spec.recipes.items():
             recipe = apply_overrides(recipe, overrides or {}, where=f"--set for {exp.id} arm {arm}")
+            if not spec.executable:  # an external engine's run: no job, but the hash its collected outputs carry
+                hashes[arm] = short_hash(recipe)
+                continue
             for s in run_seeds:
                 hashes[arm] = add(recipe, s)
         planned.append(PlannedExperiment(exp, status, run_seeds, hashes))

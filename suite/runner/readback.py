@@ -33,12 +33,18 @@ def _read_json(path: Path, missing: str) -> dict:
 
 def load_metrics(run_dir: Path, recipe_hash: str, seed: int) -> dict:
     """One seed's metrics.json: {"schema", "recipe_hash", "recipe_kind", "seed", "scalars": {name: value},
-    "curves": {name: {"step": [...], "value": [...]}}, "provenance": {...}}."""
+    "curves": {name: {"step": [...], "value": [...]}}, "provenance": {...}} and, optionally, "scalar_se": {name: the
+    within-run standard error of that scalar} (e.g. an evaluation's problem-clustered SE, for one-run decisions)."""
     path = RunLayout(run_dir).metrics_json(recipe_hash, seed)
     data = _read_json(path, "metrics file is missing; run `longcot run` on this directory first")
     for k in ("scalars", "curves"):
         if not isinstance(data.get(k), dict):
             raise UserError("required field is missing or not an object", where=f"{path}: {k}")
+    se = data.get("scalar_se", {})
+    if not isinstance(se, dict) or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0
+                                       for v in se.values()):
+        raise UserError("expected an object of non-negative numbers (a standard error per scalar)",
+                        where=f"{path}: scalar_se")
     return data
 
 
@@ -50,7 +56,9 @@ def arm_observations(run_dir: Path, arms: Mapping[str, ArmRun]) -> Observations:
         per_seed = [load_metrics(run_dir, a.recipe_hash, s) for s in a.seeds]
         scalars = {}
         for name in sorted(set().union(*(m["scalars"] for m in per_seed))):
-            scalars[name] = ScalarSample.from_values([m["scalars"][name] for m in per_seed if name in m["scalars"]])
+            have = [m for m in per_seed if name in m["scalars"]]
+            scalars[name] = ScalarSample.from_values([m["scalars"][name] for m in have],
+                                                     within_se=[m.get("scalar_se", {}).get(name) for m in have])
         curves = {}
         for name in sorted(set().union(*(m["curves"] for m in per_seed))):
             rows = [(m["curves"][name]["step"], m["curves"][name]["value"]) for m in per_seed if name in m["curves"]]

@@ -62,6 +62,9 @@ class ExperimentSummary:
     arms: dict[str, ArmRun] | None = None
     reference: str | None = None
     checks: tuple[CheckResult, ...] | None = None
+    #: changelog entries between the reference's experiment version and this one ("v4 (checks only): ..."): why a
+    #: verdict may differ from the one the reference run got although its numbers did not move
+    changes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The entry under `experiments.<id>` (the id is its key, not a field)."""
@@ -76,6 +79,8 @@ class ExperimentSummary:
         if self.checks is not None:
             d["reference"] = self.reference
             d["checks"] = [r.to_dict() for r in self.checks]
+        if self.changes:
+            d["changes"] = list(self.changes)
         d["claim_verdict"] = self.claim_verdict
         d["reproduction_verdict"] = self.reproduction_verdict
         return d
@@ -102,6 +107,7 @@ class ExperimentSummary:
             arms=arms,
             reference=r.opt("reference", str, "a string") if checks is not None else None,
             checks=checks,
+            changes=tuple(r.list_of("changes", str, "strings")) if "changes" in r.d else (),
         )
 
 
@@ -140,6 +146,8 @@ def check_from_dict(d: Any, *, file: str = "summary.json", at: str = "check") ->
         observed=None if observed is None else float(observed),
         expected=expected if expected is None or isinstance(expected, str) else float(expected),
         tolerance=r.str_("tolerance"), evidence=r.str_("evidence"),
+        p_value=None if (p := r.d.get("p_value")) is None else float(r.opt("p_value", (int, float), "a number")),
+        error_basis=r.str_("error_basis") if "error_basis" in r.d else "",
     )
 
 

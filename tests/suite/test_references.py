@@ -44,7 +44,9 @@ def test_a_valid_reference_loads_with_its_tolerance(tmp_path):
     r = load_reference(write(tmp_path, valid()))
     s = r.observations["classic"].scalars["heldout_accuracy"]
     assert (s.mean, s.sd, s.n, s.values) == (0.5, 0.1, 3, (0.4, 0.5, 0.6))
-    assert r.tolerance("classic", "heldout_accuracy") == (0.05, "test")
+    t = r.tolerance("classic", "heldout_accuracy")
+    assert (t.abs, t.basis, t.interval, t.confidence, t.covers) == (0.05, "test", (-0.05, 0.05), 0.95, "")
+    assert tuple(t) == (0.05, "test") and t[0] == 0.05  # the original (abs, basis) form still reads
     assert r.observations["classic"].curves["response_length"].array().shape == (2, 3)
 
 
@@ -77,6 +79,22 @@ def test_corrupt_json_names_the_file(tmp_path):
     assert str(p) in str(e.value) and "not valid JSON" in str(e.value)
 
 
+def _tol(d):
+    return d["arms"]["classic"]["scalars"]["heldout_accuracy"]["tolerance"]
+
+
+def test_an_asymmetric_tolerance_loads_as_an_interval(tmp_path):
+    data = valid()
+    _tol(data).update(low=-0.01, high=0.04, abs=0.04, confidence=0.9, covers="evaluation noise only",
+                      components={"run_evaluation": {"problems": 30, "samples_per_problem": 64}})
+    t = load_reference(write(tmp_path, data)).tolerance("classic", "heldout_accuracy")
+    assert (t.interval, t.abs, t.confidence, t.covers, t.symmetric) == ((-0.01, 0.04), 0.04, 0.9,
+                                                                         "evaluation noise only", False)
+    assert t.components["run_evaluation"]["samples_per_problem"] == 64
+    _tol(data).pop("abs")  # optional with an interval: it is max(-low, high)
+    assert load_reference(write(tmp_path, data)).tolerance("classic", "heldout_accuracy").abs == 0.04
+
+
 @pytest.mark.parametrize("mutate, field, message", [
     (lambda d: d.pop("source"), "source", "required field is missing"),
     (lambda d: d["provenance"].pop("git_commit"), "provenance.git_commit", "missing"),
@@ -91,6 +109,18 @@ def test_corrupt_json_names_the_file(tmp_path):
     (lambda d: d["arms"]["classic"]["scalars"].update(bogus={"mean": 1, "n": 1}), "scalars.bogus", "unknown metric"),
     (lambda d: d.update(scale="gpu"), "scale", "lives under tiny/"),
     (lambda d: d.update(schema="v0"), "schema", "expected 'longcot.reference/1'"),
+    (lambda d: _tol(d).update(abs=0), "heldout_accuracy.tolerance.abs", "must be positive"),
+    (lambda d: _tol(d).pop("abs"), "heldout_accuracy.tolerance.abs", "required field is missing"),
+    (lambda d: _tol(d).update(low=-0.01), "heldout_accuracy.tolerance.high", "required field is missing"),
+    (lambda d: _tol(d).update(low=0.01, high=0.05), "heldout_accuracy.tolerance.low", "must be <= 0"),
+    (lambda d: _tol(d).update(low=-0.05, high=-0.01), "heldout_accuracy.tolerance.high", "must be >= 0"),
+    (lambda d: _tol(d).update(low=0.0, high=0.0), "heldout_accuracy.tolerance", "is empty"),
+    (lambda d: _tol(d).update(low=-0.01, high=0.03), "heldout_accuracy.tolerance.abs",
+     "disagrees with max(-low, high)"),
+    (lambda d: _tol(d).update(confidence=1.5), "heldout_accuracy.tolerance.confidence", "in (0, 1)"),
+    (lambda d: _tol(d).update(covers=""), "heldout_accuracy.tolerance.covers", "non-empty string"),
+    (lambda d: _tol(d).update(components=[1]), "heldout_accuracy.tolerance.components", "expected an object"),
+    (lambda d: _tol(d).update(hi=0.1), "heldout_accuracy.tolerance", "unexpected field(s) ['hi']"),
 ])
 def test_incomplete_or_wrong_fields_are_named(tmp_path, mutate, field, message):
     data = valid()

@@ -66,3 +66,77 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_difference():
     assert stats.bootstrap_interval(a, b, seed=3) == stats.bootstrap_interval(a, b, seed=3)
     lo, hi = stats.bootstrap_interval(a, b, seed=3)
     assert lo < 1.0 < hi and lo > 0.8
+
+
+# -- intervals for proportions ---------------------------------------------------------------------------------------
+Z95 = 1.959963984540054
+
+
+def test_wilson_interval_at_zero_and_one_of_thirty():
+    # 0/30: the lower end is 0 and the upper end z²/(n + z²) = 3.841459 / 33.841459
+    assert stats.wilson_interval(0.0, 30) == pytest.approx((0.0, Z95**2 / (30 + Z95**2)))
+    assert stats.wilson_interval(0.0, 30)[1] == pytest.approx(0.11351, abs=1e-5)
+    # 1/30 by hand: centre (1/30 + z²/60) / (1 + z²/30) = 0.086306, half-width
+    # z / (1 + z²/30) * sqrt((1/30)(29/30)/30 + z²/3600) = 0.080397
+    assert stats.wilson_interval(1 / 30, 30) == pytest.approx((0.005909, 0.166704), abs=1e-6)
+    # the textbook examples of Newcombe 1998 (Statistics in Medicine 17:857): 0/20 -> 0 to 0.1611; 1/29 -> 0.0061
+    # to 0.1718
+    assert stats.wilson_interval(0.0, 20) == pytest.approx((0.0, 0.1611), abs=5e-5)
+    assert stats.wilson_interval(1 / 29, 29) == pytest.approx((0.0061, 0.1718), abs=5e-5)
+
+
+def test_wilson_interval_limits_and_refusals():
+    assert stats.wilson_interval(0.3, math.inf) == (0.3, 0.3)  # no error at all
+    lo, hi = stats.wilson_interval(0.5, 1e8)
+    assert hi - 0.5 == pytest.approx(Z95 * math.sqrt(0.25 / 1e8), rel=1e-4)  # the normal limit
+    with pytest.raises(ValueError):
+        stats.wilson_interval(1.2, 30)
+    with pytest.raises(ValueError):
+        stats.wilson_interval(0.5, 0)
+
+
+def test_newcombe_difference_interval_matches_the_published_example():
+    # Newcombe 1998, Statistics in Medicine 17:873, worked example 56/70 - 48/80 = 0.2, method 10: 0.0524 to 0.3339.
+    # By hand: Wilson 56/70 = (0.691834, 0.876953), 48/80 = (0.490455, 0.700382);
+    # lower 0.2 - sqrt(0.108166² + 0.100382²) = 0.052431, upper 0.2 + sqrt(0.076953² + 0.109545²) = 0.333873.
+    lo, hi = stats.newcombe_difference_interval(56 / 70, 70, 48 / 80, 80)
+    assert (lo, hi) == pytest.approx((0.0524, 0.3339), abs=5e-5)
+    assert (lo, hi) == pytest.approx((0.052431, 0.333873), abs=1e-6)
+
+
+def test_an_extra_halfwidth_adds_under_the_square_roots():
+    lo, hi = stats.newcombe_difference_interval(0.5, math.inf, 0.5, math.inf, extra_halfwidth=0.03)
+    assert (lo, hi) == pytest.approx((-0.03, 0.03))
+
+
+@pytest.mark.parametrize("p_ref, n_ref, n_run, extra", [
+    (0.002, 480, 1920, 0.0), (0.035, 133.6, 168.9, 0.0), (0.5, 30, 30, 0.0), (0.9, 2000, 2000, 0.01),
+    (0.0, 30, 30, 0.0), (1.0, 30, 64, 0.0), (0.133, 185, 185, 1 / 30),
+])
+def test_the_acceptance_interval_gives_the_verdict_of_the_newcombe_interval(p_ref, n_ref, n_run, extra):
+    low, high = stats.difference_acceptance_interval(p_ref, n_ref, n_run, extra_halfwidth=extra)
+    assert -p_ref - 1e-12 <= low <= 0 <= high <= 1 - p_ref + 1e-12
+    for p_run in np.linspace(0, 1, 401):
+        d = p_run - p_ref
+        if min(abs(d - low), abs(d - high)) < 1e-6:
+            continue
+        lo, hi = stats.newcombe_difference_interval(p_run, n_run, p_ref, n_ref, extra_halfwidth=extra)
+        assert (lo <= 0 <= hi) == (low <= d <= high), (p_run, lo, hi, low, high)
+
+
+def test_the_acceptance_interval_is_asymmetric_near_zero_and_normal_in_the_middle():
+    low, high = stats.difference_acceptance_interval(0.002, 480, 1920)
+    assert low == pytest.approx(-0.002)  # a run at 0 agrees
+    assert high > 4 * 0.002  # the run may be several times higher
+    low, high = stats.difference_acceptance_interval(0.5, 1e7, 1e7)
+    assert (low, high) == pytest.approx((-Z95 * math.sqrt(0.5e-7), Z95 * math.sqrt(0.5e-7)), rel=1e-3)
+
+
+def test_interval_p_value_uses_the_side_the_difference_falls_on():
+    assert stats.interval_p_value(0.02, -0.01, 0.02) == pytest.approx(0.05)
+    assert stats.interval_p_value(-0.01, -0.01, 0.02) == pytest.approx(0.05)
+    assert stats.interval_p_value(0.01, -0.05, 0.02) == pytest.approx(2 * (1 - 0.83646), abs=1e-4)  # z = 0.98
+    assert stats.interval_p_value(0.0, -0.01, 0.02) == 1.0
+    assert stats.interval_p_value(-0.001, 0.0, 0.02) == 0.0  # a side of width 0 rejects anything on it
+    with pytest.raises(ValueError):
+        stats.interval_p_value(0.0, 0.01, 0.02)

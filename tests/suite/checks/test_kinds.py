@@ -58,6 +58,39 @@ class TestScalarTolerance:
         with pytest.raises(UserError, match="ood_accuracy.*classic"):
             ScalarTolerance("t", M.OOD_ACCURACY, arm="classic", expected=0.1, abs_tol=1).evaluate(RUN, None)
 
+    # -- an asymmetric band stored with the reference (a score interval near 0): run - reference in [-0.02, +0.05] --
+    @staticmethod
+    def _near_zero(run_value):
+        from suite.references import Tolerance
+
+        tol = Tolerance(0.05, "Newcombe score band", low=-0.02, high=0.05, covers="evaluation noise only")
+        r = ref({"classic": ArmObservations({M.HELDOUT_ACCURACY: ScalarSample(0.03, None, 4)})},
+                {("classic", M.HELDOUT_ACCURACY): tol})
+        run = {"classic": ArmObservations({M.HELDOUT_ACCURACY: ScalarSample(run_value, None, 1)})}
+        return ScalarTolerance("t", M.HELDOUT_ACCURACY, arm="classic").evaluate(run, r)
+
+    def test_an_asymmetric_reference_interval_passes_inside_and_fails_outside(self):
+        assert self._near_zero(0.07).verdict == PASS  # +0.04, inside the upper bound 0.05
+        assert self._near_zero(0.015).verdict == PASS  # -0.015, inside the lower bound -0.02
+        assert self._near_zero(0.09).verdict == FAIL  # +0.06 > 0.05
+        res = self._near_zero(0.005)  # -0.025: outside, although |diff| < 0.05 (a symmetric band would pass it)
+        assert res.verdict == FAIL and "[-0.02, +0.05]" in res.tolerance
+
+    def test_the_p_value_follows_the_side_of_the_interval(self):
+        inside, outside = self._near_zero(0.07), self._near_zero(0.005)
+        # +0.04 against the upper bound 0.05: z = 1.96 * 0.8; -0.025 against the lower bound 0.02: z = 1.96 * 1.25
+        assert inside.p_value == pytest.approx(0.1169, abs=1e-4) and inside.p_value > 0.05
+        assert outside.p_value == pytest.approx(0.01429, abs=1e-4) and outside.p_value < 0.05
+        assert self._near_zero(0.08).p_value == pytest.approx(0.05)  # on the bound
+        assert "evaluation noise only" in inside.error_basis and "upper bound" in inside.error_basis
+        assert "lower bound" in outside.error_basis
+
+    def test_a_hand_set_tolerance_fills_the_p_value_and_says_so(self):
+        res = ScalarTolerance("near", M.HELDOUT_ACCURACY, arm="classic", expected=0.5, abs_tol=0.02).evaluate(RUN, None)
+        # run mean 0.51: difference 0.01 = half the band, z = 0.98
+        assert res.p_value == pytest.approx(2 * (1 - 0.83646), abs=1e-4)
+        assert res.error_basis.startswith("hand-set tolerance") and res.tolerance.startswith("±0.02")
+
 
 class TestSeedAgreement:
     def test_agrees_with_a_reference_drawn_from_the_same_values(self):
