@@ -9,7 +9,7 @@ from suite.metrics.names import BENCHMARKS, benchmark_accuracy
 
 
 def table_agreement(arms: Sequence[str], benchmarks: Sequence[str] = BENCHMARKS) -> tuple[ScalarTolerance, ...]:
-    """|run - table| within the tolerance stored with the reference cell (derived from the table's sampling error)."""
+    """run - table inside the band stored with the reference cell (its `covers` says what the band includes)."""
     return tuple(
         ScalarTolerance(f"{arm} {bench} matches the table", benchmark_accuracy(bench), arm=arm)
         for arm in arms

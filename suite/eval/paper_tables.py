@@ -9,7 +9,7 @@ The numbers are not typed here either: a row's cells live in `<references>/paper
 tools/build_paper_references.py), the one copy of the tables; `<references>` is `suite.references.default_root()`
 unless a caller passes `root`. `compare(summary, key)` returns ours - paper per benchmark with a binomial standard
 error of our accuracy, `sqrt(p (1 - p) / (n_problems * n_samples))`, the difference in units of that error, and the
-reference's stored 95% tolerance (derived from the table's sampling error).
+reference's stored 95% band on ours - paper (its `covers` says what it includes).
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def _reference(root: Path, exp_id: str) -> Reference:
     return load_reference(path)
 
 
-def _cells(key: str, root: Path | None) -> dict[str, tuple[float, float | None]]:
-    """benchmark -> (paper accuracy in percent, stored 95% tolerance in percent)."""
+def _cells(key: str, root: Path | None) -> dict[str, tuple[float, tuple[float, float] | None, str]]:
+    """benchmark -> (paper accuracy in percent, stored 95% band on ours - paper in percent, what the band covers)."""
     rows = _discovered_rows()
     try:
         exp_id, arm = rows[key]
@@ -74,15 +74,19 @@ def _cells(key: str, root: Path | None) -> dict[str, tuple[float, float | None]]
     for bench in COLUMNS:
         metric = benchmark_accuracy(bench)
         tol = ref.tolerance(arm, metric)
-        out[bench] = (round(100 * ref.observations[arm].scalars[metric].mean, 6),
-                      round(100 * tol[0], 6) if tol else None)
+        band = None
+        if tol is not None:
+            low, high = tol.interval if hasattr(tol, "interval") else (-tol[0], tol[0])
+            band = (round(100 * low, 6), round(100 * high, 6))
+        out[bench] = (round(100 * ref.observations[arm].scalars[metric].mean, 6), band,
+                      getattr(tol, "covers", "") or (tol[1] if tol else ""))
     return out
 
 
 def paper_row(key: str, *, root: Path | None = None) -> dict[str, float]:
     """The four benchmark accuracies (percent) of one table row; `root` holds `paper/<id>.json` (default: the
     suite's shipped references)."""
-    return {bench: value for bench, (value, _) in _cells(key, root).items()}
+    return {bench: value for bench, (value, _, _) in _cells(key, root).items()}
 
 
 def all_rows(*, root: Path | None = None) -> dict[str, dict[str, float]]:
@@ -100,13 +104,14 @@ def compare(summary: Mapping[str, Any], key: str, *, root: Path | None = None) -
     for bench, ours in summary["benchmarks"].items():
         if bench not in cells:
             continue
-        paper, tol = cells[bench]
+        paper, band, covers = cells[bench]
         p = ours["accuracy"]
         n = ours["n_problems"] * ours["n_samples_per_problem"]
         se = 100 * math.sqrt(p * (1 - p) / n) if n else float("nan")
         diff = 100 * p - paper
         out[bench] = {"ours": 100 * p, "paper": paper, "diff": diff, "se": se,
                       "z": diff / se if se > 0 else float("nan"),
-                      "tolerance": tol if tol is not None else float("nan"),
-                      "within_tolerance": bool(tol is not None and abs(diff) <= tol)}
+                      "tolerance": max(-band[0], band[1]) if band else float("nan"),
+                      "band": list(band) if band else None, "band_covers": covers,
+                      "within_tolerance": bool(band is not None and band[0] <= diff <= band[1])}
     return out
