@@ -4,13 +4,9 @@ Llama-3.1-8B is fine-tuned on rejection-sampled long CoT (QwQ-32B-Preview, N in 
 prompt) and short CoT (Qwen2.5-Math-72B-Instruct, N in {32, 64, 128, 256}); SFT tokens grow with N. Long CoT keeps
 improving ("over 70% ... has yet to plateau even at 3.5B tokens") while short CoT "converges below 55%".
 Figure 1 has no table; only the prose numbers are known, so the paper scale has no numeric reference.
-
-Changelog: v1 declaration (paper scale).
 """
 
-from dataclasses import replace
-
-from experiments._paper_recipes import SFT_LONG_LLAMA, SFT_SHORT_LLAMA
+from experiments._paper_recipes import SFT_SCALING
 from suite.checks import Directional
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
@@ -20,6 +16,7 @@ MATH500 = M.benchmark_accuracy("math500")
 EXPERIMENT = Experiment(
     id="takeaway-3.1",
     title="SFT scaling upper limit: long vs short CoT",
+    version=2,
     claim=Claim("SFT with long CoT can scale up to a higher performance upper limit than short CoT.", "§3.1",
                 "Figure 1"),
     arms=(
@@ -32,17 +29,8 @@ EXPERIMENT = Experiment(
     metrics=(MATH500,),
     scales={
         "paper": ScaleSpec(
-            recipes={
-                "long_n32": replace(SFT_LONG_LLAMA, candidates_per_prompt=32),
-                "long_n64": replace(SFT_LONG_LLAMA, candidates_per_prompt=64),
-                "long_n128": replace(SFT_LONG_LLAMA, candidates_per_prompt=128),
-                "long_n192": replace(SFT_LONG_LLAMA, candidates_per_prompt=192),
-                "long_n256": replace(SFT_LONG_LLAMA, candidates_per_prompt=256),
-                "short_n32": replace(SFT_SHORT_LLAMA, candidates_per_prompt=32),
-                "short_n64": replace(SFT_SHORT_LLAMA, candidates_per_prompt=64),
-                "short_n128": replace(SFT_SHORT_LLAMA, candidates_per_prompt=128),
-                "short_n256": replace(SFT_SHORT_LLAMA, candidates_per_prompt=256),
-            },
+            # one recipe per released script, openrlhf/scripts/section_3.1_sft_scaling/*.sh (official repo @ 7cec7017)
+            recipes=dict(SFT_SCALING),
             seeds=(42,),
             checks=(
                 Directional("long CoT beats short CoT at the largest data size", MATH500,
@@ -50,7 +38,19 @@ EXPERIMENT = Experiment(
                 Directional("long CoT still improves from N=128 to N=256", MATH500,
                             lower="long_n128", higher="long_n256"),
             ),
-            deviations=("The number of SFT examples per N is not given; only the token axis of Figure 1 is.",),
+            deviations=(
+                "The number of SFT examples per N is not given; only the token axis of Figure 1 is.",
+                "The nine recipes follow the SFT scripts the official repository released after the paper (commit "
+                "7cec7017, openrlhf/scripts/section_3.1_sft_scaling/) and train on the released data sets "
+                "demystify-long-cot/math-train-{qwq,qwen}-rs-n{N}; that these are the exact runs behind Figure 1 "
+                "is assumed.",
+            ),
         ),
+    },
+    changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
+        1: 'declaration (paper scale).',
+        2: "paper recipes now mirror the nine released section_3.1_sft_scaling scripts (official repo @ 7cec7017): "
+           "hub data set id, script path, ZeRO-2, micro batch 1, chat-template messages; the SFT data is described "
+           "by a data-construction field (rejection-sampled, N candidates) instead of free text.",
     },
 )

@@ -3,24 +3,23 @@
 RL (PPO, cosine reward + repetition penalty, Table 7: 4 episodes x 4 samples) from the §3.1 SFT checkpoints: "RL can
 improve long CoT SFT models by over 3% absolute, while short CoT SFT models have almost the same accuracies before and
 after RL" (MATH-500). Per-point values exist only in the Figure 1 plot.
-
-Changelog: v1 declaration (paper scale).
 """
 
 from dataclasses import replace
 
-from experiments._paper_recipes import RL_T7, SFT_LONG_LLAMA, SFT_SHORT_LLAMA
+from experiments._paper_recipes import RL_T7, SFT_SCALING
 from suite.checks import Directional
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
 MATH500 = M.benchmark_accuracy("math500")
-LONG_SFT = replace(SFT_LONG_LLAMA, candidates_per_prompt=256)
-SHORT_SFT = replace(SFT_SHORT_LLAMA, candidates_per_prompt=256)
+LONG_SFT = SFT_SCALING["long_n256"]  # = takeaway-3.1's long_n256 (section_3.1 script, N=256): one shared job
+SHORT_SFT = SFT_SCALING["short_n256"]
 
 EXPERIMENT = Experiment(
     id="takeaway-3.2",
     title="SFT initialisation for RL: long CoT gains more from RL",
+    version=2,
     claim=Claim("SFT with long CoTs makes further RL improvement easier, while short CoTs do not.", "§3.2",
                 "Figure 1"),
     arms=(
@@ -39,7 +38,22 @@ EXPERIMENT = Experiment(
                 Directional("RL improves the long-CoT SFT model", MATH500, lower="long_sft", higher="long_sft_rl",
                             min_effect=0.0),
             ),
-            deviations=("Which N the Figure 1 RL points start from is not stated; N=256 is assumed.",),
+            deviations=(
+                "Which N the Figure 1 RL points start from is not stated; N=256 is assumed (the released "
+                "section_3.1 scripts' N=256 SFT runs, shared with takeaway-3.1).",
+                "Table 7 lists one discount factor, gamma = 1, for its cosine + repetition-penalty runs; the recipe "
+                "applies it to both reward channels (gamma_c = gamma_p = 1), although every released script with the "
+                "repetition penalty uses gamma_p = 0.99; no script for these runs was released to settle it.",
+                "The Table 7 runs' rule grader is assumed to be the released section-4 scripts' (the fork's default "
+                "score_fn, hendrycks); App. E.1 names SymEval and says some RL runs used an earlier grader version.",
+            ),
         ),
+    },
+    changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
+        1: 'declaration (paper scale).',
+        2: "paper recipes: the SFT arms are takeaway-3.1's N=256 script recipes (section_3.1_sft_scaling, official "
+           "repo @ 7cec7017), with a data-construction field; the RL recipe gains eval-cadence fields (final model "
+           "only) and a validated eval preset; gamma (1, 1) and the hendrycks grader of Table 7 are stated as "
+           "deviations.",
     },
 )

@@ -3,8 +3,6 @@
 Llama-3.1-8B SFT on about 200k samples of *constructed* long CoT (Action Prompting: Qwen2.5-72B-Instruct actions,
 o1-mini reflections) vs *emergent* long CoT (QwQ-32B-Preview), then the same RL as §3.2. Emergent patterns generalise
 better and gain more from RL.
-
-Changelog: v1 declaration (paper scale) with Table 1 as the reference.
 """
 
 from dataclasses import replace
@@ -17,6 +15,7 @@ from suite.metrics import names as M
 EXPERIMENT = Experiment(
     id="takeaway-3.3",
     title="Long CoT cold start: emergent vs constructed patterns",
+    version=2,
     claim=Claim("SFT initialization matters: high-quality, emergent long CoT patterns lead to significantly better "
                 "generalization and RL gains.", "§3.3", "Table 1"),
     arms=(
@@ -41,8 +40,18 @@ EXPERIMENT = Experiment(
                 Directional("emergent beats constructed after RL on MATH-500",
                             M.benchmark_accuracy("math500"), lower="constructed_sft_rl", higher="emergent_sft_rl"),
             ),
-            deviations=("The Action Prompting code is not released (official repo issue #6); the constructed data "
-                        "cannot be regenerated exactly.",),
+            deviations=(
+                "The Action Prompting code is not released (official repo issue #6); the constructed data cannot be "
+                "regenerated exactly.",
+                "One SFT recipe stands for both Table 1's emergent SFT (54.1 on MATH-500; also Table 2's 100% MATH "
+                "row) and Table 5's SFT start point (50.4, takeaway-4.6): the paper does not say what differs "
+                "between the two models, so at most one of the two MATH-500 cells can agree with a run.",
+                "Table 7 lists one discount factor, gamma = 1, for its cosine + repetition-penalty runs; the recipe "
+                "applies it to both reward channels (gamma_c = gamma_p = 1), although every released script with the "
+                "repetition penalty uses gamma_p = 0.99; no script for these runs was released to settle it.",
+                "The Table 7 runs' rule grader is assumed to be the released section-4 scripts' (the fork's default "
+                "score_fn, hendrycks); App. E.1 names SymEval and says some RL runs used an earlier grader version.",
+            ),
         ),
     },
     # Table 1: SFT and SFT + RL from constructed vs emergent long CoT
@@ -51,5 +60,12 @@ EXPERIMENT = Experiment(
         "table1:sft_emergent": "emergent_sft",
         "table1:sft_rl_constructed": "constructed_sft_rl",
         "table1:sft_rl_emergent": "emergent_sft_rl",
+    },
+    changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
+        1: 'declaration (paper scale) with Table 1 as the reference.',
+        2: "paper recipes: SFT data described by a data-construction field (emergent: QwQ rejection-sampled, about "
+           "200k examples; constructed: Action Prompting, settings not stated) and the released SFT scripts' flags; "
+           "the RL recipe gains eval-cadence fields (final model only) and a validated eval preset; the shared SFT "
+           "recipe for 54.1/50.4, gamma (1, 1) and the hendrycks grader of Table 7 are stated as deviations.",
     },
 )

@@ -3,8 +3,6 @@
 Rewards A (r0c=0, rLc=+10), B (+6/+5, wrong -10/0) and C (+10/+9, wrong -10/0), each with the repetition penalty:
 "if the reward for a correct answer increases with CoT length (r0c < rLc), the CoT length increases explosively", and
 "the lower the correct reward relative to the wrong reward, the longer the CoT length" (B longer than C).
-
-Changelog: v1 declaration (paper scale).
 """
 
 from experiments._paper_recipes import RL_T10_A, RL_T10_B, RL_T10_C
@@ -15,6 +13,7 @@ from suite.metrics import names as M
 EXPERIMENT = Experiment(
     id="takeaway-4.3",
     title="Cosine reward hyperparameters steer length",
+    version=2,
     claim=Claim("Cosine Reward can be tuned to incentivize various length scaling behaviors.", "§4.3",
                 "Appendix Figure 9; Table 10"),
     arms=(Arm("reward_a", "r0c=0 < rLc=+10: longer correct answers earn more"),
@@ -31,5 +30,11 @@ EXPERIMENT = Experiment(
                             lower="reward_c", higher="reward_b"),
             ),
         ),
+    },
+    changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
+        1: 'declaration (paper scale).',
+        2: "paper recipes: the SFT start point states its data construction and the released SFT scripts' flags; "
+           "the RL recipes gain --save_steps 8 and eval-cadence fields (final model only: Figure 9 plots training "
+           "length) and a validated eval preset.",
     },
 )
