@@ -4,13 +4,11 @@ With enough compute the model lengthens CoTs "using repetition" and branching (t
 "alternatively,") falls; a dense N-gram repetition penalty with a low discount mitigates it. The two arms are the same
 runs as Takeaway 4.2's cosine and cosine_rep (the section_4.5 scripts are byte-identical in arguments), so they share
 recipes, hashes and jobs.
-
-Changelog: v1 declaration (paper scale).
 """
 
 from experiments._paper_recipes import RL_T9_COSINE, RL_T9_COSINE_REP
 from suite.checks import Directional, Trend
-from suite.experiment import Arm, Claim, Experiment, ScaleSpec
+from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
 EXPERIMENT = Experiment(
@@ -26,6 +24,9 @@ EXPERIMENT = Experiment(
             recipes={"cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
             seeds=(42,),
             checks=(
+                # "with enough compute": the hacking shows late in training, so the curves are judged on the second half
+                Trend("repetition grows late in training without the penalty", M.REPETITION_RATIO, arm="cosine",
+                      direction="increasing", window=(0.5, 1.0)),
                 Trend("branching ('alternatively,') falls without the penalty", M.ALTERNATIVELY_CURVE, arm="cosine",
                       direction="decreasing"),
                 Directional("the penalty lowers repetition", M.REPETITION_RATIO, lower="cosine_rep", higher="cosine"),
@@ -33,6 +34,21 @@ EXPERIMENT = Experiment(
                 Directional("the penalty improves MATH-500", M.benchmark_accuracy("math500"), lower="cosine",
                             higher="cosine_rep"),
             ),
+            deviations=(
+                "Figure 5's MATH-500 curve comes from evaluating checkpoints during training, but the scripts set "
+                "no evaluation cadence (no --eval_steps; PPO's evaluation hook is a no-op in the fork's OpenRLHF); "
+                "they save a checkpoint every 8 iterations (--save_steps 8), and the recipes assume each saved "
+                "checkpoint was evaluated on MATH-500 with the paper preset (eval_every_steps = 8).",
+            ),
         ),
+    },
+    version=3,
+    changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
+        1: 'declaration (paper scale).',
+        2: Change("Adds the shape of the hacking (issue #10): repetition rises over the second half of the cosine run "
+                  "(Figure 10); single-run checks decide from within-run errors (Newey-West for curves).",
+                  numbers=False),
+        3: Change("The paper recipes (shared with takeaway-4.2's cosine and cosine_rep) state how the SFT data was "
+                  "built and evaluate MATH-500 every 8 iterations; a deviation says so.", scales=("paper",)),
     },
 )
