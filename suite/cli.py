@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="write report.md and report.html for a run directory")
     rep.add_argument("run_dir", type=Path)
     rep.add_argument("--out", type=Path, help="where to write (default: the run directory)")
+    rep.add_argument("--experiments", default="experiments", metavar="PKG",
+                     help="package of the experiment modules, for the other scales' status (default: experiments)")
     rep.set_defaults(func=cmd_report)
 
     pp = sub.add_parser("promote", help="store a finished run as the reference results of its scale")
@@ -83,6 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
     pp.add_argument("--note", default="", help="a note stored with the reference")
     pp.set_defaults(func=cmd_promote)
+
+    cp = sub.add_parser("collect", parents=[common],
+                        help="file the outputs of an arm run by an external engine into a run directory")
+    cp.add_argument("run_dir", type=Path)
+    cp.add_argument("--scale", default="paper", help="the scale of the recipe that was run (default: paper)")
+    cp.add_argument("--only", required=True, metavar="ID", help="the experiment id")
+    cp.add_argument("--arm", required=True, help="the arm that was run")
+    cp.add_argument("--seed", type=int, help="the run's seed (default: the experiment's first seed at the scale)")
+    cp.add_argument("--eval", dest="eval_summary", type=Path, help="`longcot eval` output directory or summary.json")
+    cp.add_argument("--statistics", type=Path, help="`longcot analyze` statistics.json of the training rollouts")
+    cp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
+                    help="the recipe overrides the run used (they change the recipe hash)")
+    cp.set_defaults(func=cmd_collect)
+
+    ap = sub.add_parser("audit", parents=[common],
+                        help="apply each finding's claim checks to the paper's own reported numbers")
+    ap.add_argument("--scale", default="paper", help="scale whose checks and references to audit (default: paper)")
+    ap.add_argument("--only", nargs="+", metavar="ID", help="experiment ids (wildcards allowed)")
+    ap.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
+    ap.set_defaults(func=cmd_audit)
 
     try:
         from suite.eval.commands import add_analyze_parser, add_eval_parser
@@ -130,10 +152,11 @@ def cmd_run(args) -> int:
     if args.jobs < 1:
         raise UserError(f"--jobs must be >= 1, got {args.jobs}")
     exps = select(discover(args.experiments), args.only, args.scale)
-    runnable = [e for e in exps if e.status(args.scale) == verdicts.IMPLEMENTED]
+    run_dir = args.out or Path("runs") / args.scale
+    runnable = [e for e in exps if e.status(args.scale) == verdicts.IMPLEMENTED
+                or _has_collected_arms(e, args.scale, run_dir, args)]
     if args.only and not runnable:
         raise UserError("; ".join(runner.not_run_message(e.id, args.scale, e.status(args.scale)) for e in exps))
-    run_dir = args.out or Path("runs") / args.scale
     summary, errors = runner.run(
         exps, args.scale, run_dir,
         seeds=args.seeds, jobs=args.jobs, overrides=dict(args.overrides),
@@ -144,10 +167,46 @@ def cmd_run(args) -> int:
     if args.report:
         from suite.report import write_report
 
-        paths = write_report(run_dir)
+        paths = write_report(run_dir, experiments_package=args.experiments)
         console.print("report: " + ", ".join(str(p) for p in paths))
     console.print(f"summary: {runner.RunLayout(run_dir).summary_json}")
     return 1 if errors else 0
+
+
+def _has_collected_arms(exp, scale: str, run_dir: Path, args) -> bool:
+    """Whether an external engine's outputs for some arm of `exp` were filed into `run_dir` (`longcot collect`)."""
+    from suite.runner import plan_run
+    from suite.runner.collect import collected
+
+    if exp.status(scale) != verdicts.NOT_EXECUTABLE:
+        return False
+    pe = plan_run([exp], scale, seeds=args.seeds, overrides=dict(args.overrides)).experiments[0]
+    return bool(collected(run_dir, dict(pe.arm_hashes), pe.seeds)[0])
+
+
+def cmd_collect(args) -> int:
+    from suite.registry import discover, select
+    from suite.runner.collect import collect_arm
+
+    exp = select(discover(args.experiments), [args.only], args.scale)
+    if len(exp) != 1 or any(c in args.only for c in "*?["):
+        raise UserError(f"--only names one experiment for `collect`, got {args.only!r}")
+    spec = exp[0].scales.get(args.scale)
+    seed = args.seed if args.seed is not None else (spec.seeds[0] if spec else 0)
+    path = collect_arm(args.run_dir, exp[0], args.scale, args.arm, seed, eval_summary=args.eval_summary,
+                       statistics=args.statistics, overrides=dict(args.overrides))
+    out.print(str(path))
+    console.print(f"judge it with: longcot run --scale {args.scale} --only {exp[0].id} --out {args.run_dir}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from suite.audit import audit, print_audit
+    from suite.registry import discover, select
+
+    exps = select(discover(args.experiments), args.only, args.scale)
+    print_audit(audit(exps, _references(args), scale=args.scale), out)
+    return 0
 
 
 def print_verdicts(summary: RunSummary) -> None:
@@ -166,7 +225,7 @@ def print_verdicts(summary: RunSummary) -> None:
 def cmd_report(args) -> int:
     from suite.report import write_report
 
-    paths = write_report(args.run_dir, out_dir=args.out)
+    paths = write_report(args.run_dir, out_dir=args.out, experiments_package=args.experiments)
     for p in paths:
         out.print(str(p))
     return 0
