@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from suite import verdicts
 from suite.atomic import write_bytes_atomic, write_text_atomic
+from suite.errors import UserError
+from suite.experiment import SCALES
 from suite.observations import Observations
 from suite.references import Reference, load_reference
+from suite.registry import DEFAULT_PACKAGE, discover
 from suite.runner import (
     ExperimentSummary,
     RunSummary,
@@ -22,8 +26,8 @@ from suite.runner import (
 
 @dataclass
 class ExperimentReport:
-    """One experiment's section: its summary and, when it ran, what the run directory holds about it (`plots` is
-    filled by `write_report`)."""
+    """One experiment's section: its summary and, when it ran, what the run directory holds about it (`plots` and
+    `check_plots` are filled by `write_report`)."""
 
     id: str
     entry: ExperimentSummary
@@ -32,6 +36,7 @@ class ExperimentReport:
     observations: Observations = field(default_factory=dict)
     reference: Reference | None = None
     plots: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, PNG bytes)
+    check_plots: dict[int, tuple[str, bytes]] = field(default_factory=dict)  # index in entry.checks -> plot
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,43 @@ class ReportData:
     run_dir: Path
     summary: RunSummary
     run_info: dict  # run.json; {} when the directory has none
-    experiments: list[ExperimentReport]
+    experiments: list[ExperimentReport]  # in paper order
+    scale_status: dict[str, dict[str, str]]  # finding -> scale -> status there (verdicts.IMPLEMENTED, ...)
+    registry_note: str  # why statuses of some findings are unknown; "" when all are known
 
 
-def collect(run_dir: Path) -> ReportData:
-    """Everything a report shows, read from `run_dir` (summary.json, run.json, recipes, metrics, timings) and the
-    reference files the summary names. A missing or damaged file is a UserError naming it."""
+def paper_order(exp_id: str) -> tuple:
+    """Sort key: takeaway-X.Y by its numbers (3.1 ... 4.9, 4.10 ... 5.2), then section-N, then any other id in
+    natural order (digit runs compare as numbers)."""
+    for rank, prefix in enumerate(("takeaway-", "section-")):
+        m = re.fullmatch(rf"{prefix}(\d+(?:\.\d+)*)", exp_id)
+        if m:
+            return rank, tuple(int(n) for n in m.group(1).split(".")), ()
+    return 2, (), tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", exp_id) if t)
+
+
+def _scale_status(ids: list[str], package: str) -> tuple[dict[str, dict[str, str]], str]:
+    """Each finding's status at every scale, from the experiments package; what is unknown, and why."""
+    try:
+        registry = discover(package)
+    except UserError as exc:
+        return {}, str(exc)
+    except ImportError as exc:  # the package imports, one of its modules does not
+        return {}, f"cannot import experiments package {package!r}: {exc}"
+    status = {i: {sc: registry[i].status(sc) for sc in SCALES}
+              for i in ids if i in registry}
+    missing = [i for i in ids if i not in registry]
+    return status, f"not in experiments package {package!r}: {', '.join(missing)}" if missing else ""
+
+
+def collect(run_dir: Path, *, experiments_package: str = DEFAULT_PACKAGE) -> ReportData:
+    """Everything a report shows, read from `run_dir` (summary.json, run.json, recipes, metrics, timings), the
+    reference files the summary names and, for the statuses at other scales, `experiments_package`. A missing or
+    damaged run file is a UserError naming it; a package that cannot be loaded leaves those statuses unknown."""
     run_dir = Path(run_dir)
     summary = read_summary(run_dir)
     reports = []
-    for exp_id, e in summary.experiments.items():
+    for exp_id, e in sorted(summary.experiments.items(), key=lambda kv: paper_order(kv[0])):
         er = ExperimentReport(exp_id, e)
         if e.status == verdicts.RAN:
             er.observations = observations(run_dir, e)
@@ -59,22 +91,30 @@ def collect(run_dir: Path) -> ReportData:
             if e.reference and Path(e.reference).exists():
                 er.reference = load_reference(e.reference)
         reports.append(er)
-    return ReportData(run_dir, summary, read_run_info(run_dir), reports)
+    scale_status, registry_note = _scale_status([er.id for er in reports], experiments_package)
+    return ReportData(run_dir, summary, read_run_info(run_dir), reports, scale_status, registry_note)
 
 
-def write_report(run_dir: Path, *, out_dir: Path | None = None) -> list[Path]:
+def write_report(run_dir: Path, *, out_dir: Path | None = None,
+                 experiments_package: str = DEFAULT_PACKAGE) -> list[Path]:
     """Write report.md (+ report_files/*.png) and a self-contained report.html to `out_dir` (default: the run
-    directory). Returns [report.md, report.html]."""
+    directory); `experiments_package` gives the findings' statuses at the scales not run. Returns [report.md,
+    report.html]."""
     from suite.report import html, markdown, plots
 
-    data = collect(run_dir)
+    data = collect(run_dir, experiments_package=experiments_package)
     out_dir = Path(out_dir or run_dir)
-    for er in data.experiments:
-        er.plots = plots.experiment_plots(er)
     figures_dir = out_dir / "report_files"
     for er in data.experiments:
+        if er.entry.status != verdicts.RAN:
+            continue
+        er.plots = plots.experiment_plots(er)
+        er.check_plots = {j: p for j, c in enumerate(er.entry.checks) if c.verdict != verdicts.PASS
+                          and (p := plots.check_plot(er, c)) is not None}
         for i, (_, png) in enumerate(er.plots):
             write_bytes_atomic(figures_dir / f"{er.id}-{i}.png", png)
+        for j, (_, png) in er.check_plots.items():
+            write_bytes_atomic(figures_dir / f"{er.id}-check-{j}.png", png)
     md = write_text_atomic(out_dir / "report.md", markdown.render(data))
     page = write_text_atomic(out_dir / "report.html", html.render(data))
     return [md, page]

@@ -1,12 +1,18 @@
-"""Render report blocks as Markdown (images are linked files next to report.md)."""
+"""Render report blocks as Markdown (images are linked files next to report.md; verdict tones become plain text)."""
 
 from __future__ import annotations
 
 from suite.report import blocks as B
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def _cell(cell: B.Cell) -> str:
+    if isinstance(cell, B.Mark):
+        text = cell.text
+    elif isinstance(cell, tuple):
+        text = "; ".join(m.text for m in cell)
+    else:
+        text = str(cell)
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(data) -> str:
@@ -27,4 +33,7 @@ def render(data) -> str:
             lines.append("")
         elif isinstance(blk, B.Image):
             lines += [f"![{blk.caption}]({blk.filename})", ""]
+        elif isinstance(blk, B.CheckEvidence):
+            lines += [f"**{blk.name}**: {blk.verdict.text}", ""] + [f"- {line}" for line in blk.lines] + [""]
+            lines += [f"![{blk.image.caption}]({blk.image.filename})", ""] if blk.image else []
     return "\n".join(lines)

@@ -1,4 +1,7 @@
-"""Figures for the report: curves with seed bands (and the reference band), per-seed scalars per arm."""
+"""Figures for the report: smoothed mean curves over the seeds' band (and the reference), per-seed scalars per arm.
+
+Every figure is a PNG of fixed bytes for fixed inputs (no timestamp or software stamp in its metadata).
+"""
 
 from __future__ import annotations
 
@@ -14,60 +17,134 @@ from suite.metrics.names import CATALOG  # noqa: E402
 
 MAX_CURVE_PLOTS = 6
 
+Plot = tuple[str, bytes]  # (caption, PNG bytes)
+
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    # Fixed metadata keeps the bytes stable across runs (matplotlib otherwise stamps the software version only).
+    # No software stamp (the only metadata matplotlib writes by default): the bytes stay stable across versions.
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
 
-def experiment_plots(er) -> list[tuple[str, bytes]]:
-    plots: list[tuple[str, bytes]] = []
+def _unit(metric: str) -> str:
+    return CATALOG[metric].unit if metric in CATALOG else "?"
+
+
+def _color(er, arm: str) -> str:
+    """The arm's colour, the same in every figure of the experiment."""
+    return f"C{list(er.observations).index(arm) % 10}"
+
+
+def smoothing_window(n_points: int) -> int:
+    """Odd window of about a tenth of a curve's points: 1 (no smoothing) under 20 points, 3 from 20, 5 from 40..."""
+    return 2 * (n_points // 20) + 1
+
+
+def smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Centred moving average over `window` points (odd). Near the ends the window shrinks symmetrically, so that a
+    linear trend passes unchanged and the first and last points are the raw ones."""
+    values = np.asarray(values, dtype=float)
+    n = values.size
+    idx = np.arange(n)
+    half = np.minimum(window // 2, np.minimum(idx, n - 1 - idx))
+    cumsum = np.concatenate(([0.0], np.cumsum(values)))
+    return (cumsum[idx + half + 1] - cumsum[idx - half]) / (2 * half + 1)
+
+
+def curve_plot(er, metric: str, arms: list[str], title: str) -> Plot:
+    """One curve metric of `arms`: per arm the seed mean smoothed (solid) over the raw seed mean (faint) and the
+    min..max band of the seeds' raw curves; the reference's seed mean, smoothed alike, dashed."""
+    curves = {arm: er.observations[arm].curves[metric] for arm in arms if metric in er.observations[arm].curves}
+    window = smoothing_window(max(len(c.steps) for c in curves.values()))
+    has_reference = False
+    fig, ax = plt.subplots(figsize=(6.0, 3.4))
+    for arm, c in curves.items():
+        arr, x, color = c.array(), np.asarray(c.steps), _color(er, arm)
+        mean = arr.mean(axis=0)
+        if arr.shape[0] > 1:
+            ax.fill_between(x, arr.min(axis=0), arr.max(axis=0), color=color, alpha=0.15, linewidth=0)
+        ax.plot(x, mean, color=color, alpha=0.3, linewidth=0.8)
+        ax.plot(x, smooth(mean, window), color=color, linewidth=1.8, label=f"{arm} (n={arr.shape[0]} seeds)")
+        ref = er.reference.observations.get(arm) if er.reference else None
+        if ref and metric in ref.curves:
+            rc = ref.curves[metric]
+            ax.plot(rc.steps, smooth(rc.array().mean(axis=0), window), ls="--", color=color, alpha=0.8,
+                    label=f"{arm} reference")
+            has_reference = True
+    ax.set_xlabel("training step")
+    ax.set_ylabel(f"{metric} [{_unit(metric)}]")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    smoothing = (f"seed mean smoothed by a centred moving average over {window} logged points" if window > 1
+                 else "seed mean (not smoothed: under 20 logged points)")
+    caption = (f"{metric} [{_unit(metric)}] per training step. Solid: {smoothing}; faint: raw seed mean; "
+               "band: min..max of the seeds' raw curves"
+               + ("; dashed: reference seed mean, smoothed alike." if has_reference else "."))
+    return caption, _png(fig)
+
+
+def _scalar_panel(ax, er, metric: str, arms: list[str]) -> bool:
+    """Per-seed values of one scalar metric, one column per arm, with the mean (black) and the reference mean (red
+    dashed). Returns whether a reference mean was drawn."""
+    has_reference = False
+    for i, arm in enumerate(arms):
+        s = er.observations[arm].scalars[metric]
+        vals = s.values or (s.mean,)
+        ax.scatter(np.full(len(vals), i, dtype=float), vals, s=14, color=_color(er, arm))
+        ax.hlines(s.mean, i - 0.3, i + 0.3, color="black")
+        ref = er.reference.observations.get(arm) if er.reference else None
+        if ref and metric in ref.scalars:
+            ax.hlines(ref.scalars[metric].mean, i - 0.3, i + 0.3, color="red", ls="--")
+            has_reference = True
+    ax.set_xticks(range(len(arms)), arms, rotation=30, fontsize=7)
+    ax.set_ylabel(f"[{_unit(metric)}]", fontsize=7)
+    ax.set_title(metric, fontsize=8)
+    ax.grid(alpha=0.3)
+    return has_reference
+
+
+def _scalar_caption(has_reference: bool) -> str:
+    return "dots: one per seed; black line: mean over seeds" + ("; red dashed: reference mean." if has_reference
+                                                                 else ".")
+
+
+def scalar_plot(er, metric: str, arms: list[str], title: str) -> Plot:
+    fig, ax = plt.subplots(figsize=(max(3.0, 1.2 * len(arms) + 1.5), 3.2))
+    has_reference = _scalar_panel(ax, er, metric, [a for a in arms if metric in er.observations[a].scalars])
+    ax.set_title(title, fontsize=9)
+    return f"{metric} [{_unit(metric)}] per arm: {_scalar_caption(has_reference)}", _png(fig)
+
+
+def check_plot(er, check) -> Plot | None:
+    """The figure a check's evidence refers to: its metric over its arms (a curve when the run logged one, else the
+    per-seed scalars); None when the run holds neither."""
+    arms = [a for a in check.arms if a in er.observations]
+    title = f"{er.id}: {check.name}"
+    if any(check.metric in er.observations[a].curves for a in arms):
+        return curve_plot(er, check.metric, arms, title)
+    if any(check.metric in er.observations[a].scalars for a in arms):
+        return scalar_plot(er, check.metric, arms, title)
+    return None
+
+
+def experiment_plots(er) -> list[Plot]:
+    """Overview figures of one experiment: its curves (those its checks judge first, then the rest alphabetically, up
+    to MAX_CURVE_PLOTS) and one panel per scalar metric."""
+    plots: list[Plot] = []
     available = {n for arm in er.observations.values() for n in arm.curves}
-    # the metrics the checks judge come first, then the rest alphabetically, up to the cap
     checked = [c.metric for c in er.entry.checks or ()]
     curve_names = list(dict.fromkeys(n for n in checked if n in available)) + sorted(available - set(checked))
     for name in curve_names[:MAX_CURVE_PLOTS]:
-        fig, ax = plt.subplots(figsize=(6.0, 3.4))
-        for arm, obs in er.observations.items():
-            if name not in obs.curves:
-                continue
-            c = obs.curves[name]
-            arr = c.array()
-            x = np.asarray(c.steps)
-            line, = ax.plot(x, arr.mean(axis=0), label=f"{arm} (n={arr.shape[0]})")
-            if arr.shape[0] > 1:
-                ax.fill_between(x, arr.min(axis=0), arr.max(axis=0), alpha=0.2, color=line.get_color())
-            ref = er.reference.observations.get(arm) if er.reference else None
-            if ref and name in ref.curves:
-                rc = ref.curves[name]
-                ra = rc.array()
-                ax.plot(rc.steps, ra.mean(axis=0), ls="--", color=line.get_color(), alpha=0.8, label=f"{arm} reference")
-        unit = CATALOG[name].unit if name in CATALOG else ""
-        ax.set_xlabel("step")
-        ax.set_ylabel(f"{name} [{unit}]")
-        ax.set_title(f"{er.id}: {name} (mean, band = min..max over seeds)", fontsize=9)
-        ax.legend(fontsize=7)
-        ax.grid(alpha=0.3)
-        plots.append((f"{name} per step", _png(fig)))
+        plots.append(curve_plot(er, name, list(er.observations), f"{er.id}: {name}"))
     scalar_names = sorted({n for arm in er.observations.values() for n in arm.scalars if n != "wall_time_s"})
     if scalar_names:
         fig, axes = plt.subplots(1, len(scalar_names), figsize=(max(3.0, 2.6 * len(scalar_names)), 3.2), squeeze=False)
+        has_reference = False
         for ax, name in zip(axes[0], scalar_names):
-            arms = [a for a, o in er.observations.items() if name in o.scalars]
-            for i, arm in enumerate(arms):
-                s = er.observations[arm].scalars[name]
-                vals = s.values or (s.mean,)
-                ax.scatter(np.full(len(vals), i, dtype=float), vals, s=14)
-                ax.hlines(s.mean, i - 0.3, i + 0.3, color="black")
-                ref = er.reference.observations.get(arm) if er.reference else None
-                if ref and name in ref.scalars:
-                    ax.hlines(ref.scalars[name].mean, i - 0.3, i + 0.3, color="red", ls="--")
-            ax.set_xticks(range(len(arms)), arms, rotation=30, fontsize=7)
-            ax.set_title(name, fontsize=8)
-            ax.grid(alpha=0.3)
-        fig.suptitle(f"{er.id}: per-seed values (black: mean, red dashed: reference)", fontsize=9)
-        plots.append(("scalars per arm", _png(fig)))
+            has_reference |= _scalar_panel(ax, er, name, [a for a, o in er.observations.items() if name in o.scalars])
+        fig.suptitle(f"{er.id}: per-seed values", fontsize=9)
+        plots.append((f"scalars per arm ({', '.join(scalar_names)}): {_scalar_caption(has_reference)}", _png(fig)))
     return plots

@@ -19,7 +19,7 @@ def run_dir(tmp_path_factory):
 
 
 def test_report_writes_markdown_and_self_contained_html(run_dir):
-    md, page = write_report(run_dir)
+    md, page = write_report(run_dir, experiments_package="synthetic_experiments")
     html = page.read_text()
     assert html.startswith("<!DOCTYPE html>")
     assert "<img" in html and 'src="data:image/png;base64,' in html
@@ -45,7 +45,15 @@ def test_each_finding_follows_the_reproducibility_report_order(run_dir):
 
 def test_not_implemented_findings_say_so_in_the_report(run_dir):
     text = (run_dir / "report.md").read_text()
-    assert "broken-job is not implemented at scale 'tiny' yet" in text
+    assert "Did not run at scale 'tiny' (no section below): not implemented at this scale: broken-job." in text
+    assert "## broken-job" not in text
+
+
+def test_the_matrix_gives_the_status_at_the_other_scales_from_the_registry(run_dir):
+    text = (run_dir / "report.md").read_text()
+    assert "| synth-length | Synthetic length growth | claim: claim holds; reproduction: inconclusive | implemented " \
+           "| needs an external engine |" in text
+    assert "| broken-job | Synthetic broken job | not implemented at this scale | implemented |" in text
 
 
 def test_report_of_a_failed_check_shows_the_failure(run_dir):
@@ -64,4 +72,4 @@ def test_curves_that_checks_judge_are_plotted_before_the_cap(run_dir, monkeypatc
         arm.curves["entropy"] = arm.curves["response_length"]
     er.entry = replace(er.entry, checks=(replace(er.entry.checks[0], metric="response_length"),))
     captions = [c for c, _ in plots.experiment_plots(er)]
-    assert captions[0] == "response_length per step"
+    assert captions[0].startswith("response_length [tokens] per training step")
