@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import platform
+import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -82,12 +83,27 @@ def hardware() -> dict[str, object]:
         import torch
 
         hw["torch_cpu_capability"] = torch.backends.cpu.get_cpu_capability()
+        hw["torch_threads"] = torch.get_num_threads()  # a job runs on one (suite.determinism); reductions differ
+        hw["torch_blas"] = _torch_blas(torch.__config__.show())
         if torch.cuda.is_available():
             hw["gpu"] = torch.cuda.get_device_name(0)
             hw["gpu_count"] = torch.cuda.device_count()
     except Exception:  # torch missing or CUDA broken: the CPU description stands
         pass
+    try:
+        import numpy as np
+
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        hw["numpy_blas"] = f"{blas.get('name', '?')} {blas.get('version', '?')}"
+    except Exception:  # an older numpy without the dict form: versions alone stand
+        pass
     return hw
+
+
+def _torch_blas(config: str) -> str:
+    """The BLAS / LAPACK torch was built with, from `torch.__config__.show()` ("BLAS_INFO=mkl, LAPACK_INFO=mkl")."""
+    found = re.findall(r"\b((?:BLAS|LAPACK)_INFO=[^,\s]+)", config)
+    return ", ".join(found) or "unknown"
 
 
 def collect() -> dict[str, object]:
