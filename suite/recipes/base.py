@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import types
 import typing
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -117,8 +118,19 @@ def _type_ok(value: Any, annotation: Any) -> bool:
     return True  # forward refs we cannot resolve: accept
 
 
+def _non_finite(value: Any) -> bool:
+    """A float that is NaN or infinite, anywhere inside a field's value (tuples included)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    return False
+
+
 def validate_fields(obj: Any) -> None:
-    """Check every field of a dataclass instance against its annotation; raise UserError naming the field."""
+    """Check every field of a dataclass instance against its annotation, and that no number is NaN or infinite (a
+    learning rate of NaN or a KL coefficient of inf would only show as NaN losses after training); raise UserError
+    naming the field."""
     hints = typing.get_type_hints(type(obj))
     for f in fields(obj):
         value = getattr(obj, f.name)
@@ -128,6 +140,9 @@ def validate_fields(obj: Any) -> None:
                 f"field {f.name!r} = {value!r} has type {type(value).__name__}, expected {_type_name(ann)}",
                 where=f"recipe {type(obj).__name__}",
             )
+        if _non_finite(value):
+            raise UserError(f"field {f.name!r} = {value!r}: expected a finite number",
+                            where=f"recipe {type(obj).__name__}")
 
 
 def _type_name(annotation: Any) -> str:
@@ -142,6 +157,8 @@ def _parse_value(text: str, annotation: Any, where: str) -> Any:
         value = text
     if isinstance(value, list):
         value = tuple(value)
+    if _non_finite(value):
+        raise UserError(f"cannot set to {text!r}: expected a finite number", where=where)
     if annotation is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not _type_ok(value, annotation):
@@ -183,7 +200,11 @@ def apply_overrides(recipe: Recipe, overrides: Mapping[str, str], *, where: str)
                 if k not in inner_names:
                     raise UserError(f"unknown field {k!r} in {type(inner).__name__}", where=f"{where}: {head}")
                 sub_changes[k] = _parse_value(t, inner_hints.get(k, Any), f"{where}: {head}.{k}")
-            changes[head] = dataclasses.replace(inner, **sub_changes)
+            try:
+                changes[head] = dataclasses.replace(inner, **sub_changes)
+            except (TypeError, ValueError) as exc:
+                raise UserError(str(exc), where=f"{where}: {head}") from None
+            validate_fields(changes[head])
         else:
             raise UserError(f"field {head!r} has no sub-fields", where=where)
     try:

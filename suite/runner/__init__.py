@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Mapping
 
 from suite import provenance
 from suite.atomic import write_json_atomic
+from suite.errors import UserError
 from suite.experiment import Experiment
 from suite.runner.execute import METRICS_SCHEMA, execute, execute_job, is_finished, validate_job_output
 from suite.runner.judge import find_reference, judge_experiment, not_run_message, summarise
@@ -55,7 +56,8 @@ def run(
     of processes; `on_event` receives one-line messages. Returns (the summary, {job key: error text} of failed jobs).
     """
     layout = RunLayout(run_dir)
-    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides)
+    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides)  # recipes, overrides, seeds: checked here
+    check_references(plan, references_root)  # a malformed reference stops the run before any job starts
     write_json_atomic(layout.run_json, {
         "scale": scale,
         "experiments": [pe.experiment.id for pe in plan.experiments],
@@ -72,10 +74,24 @@ def run(
     return summary, errors
 
 
+def check_references(plan: Plan, references_root: Path | None) -> None:
+    """Load every reference the plan will be judged against, so that a missing references directory or a malformed
+    file is reported before any work (UserError naming the path and field)."""
+    if references_root is None:
+        return
+    root = Path(references_root)
+    if not root.is_dir():
+        raise UserError("references directory does not exist (expected reference_results/ with one folder per "
+                        "scale)", where=str(root))
+    for pe in plan.experiments:
+        if pe.arm_hashes:
+            find_reference(root, plan.scale, pe.experiment)
+
+
 __all__ = [
     "HASH_LEN", "METRICS_SCHEMA", "SUMMARY_SCHEMA",
     "ArmRun", "ExperimentSummary", "Job", "Plan", "PlannedExperiment", "RunLayout", "RunSummary",
-    "arm_observations", "arm_wall_time_s", "check_from_dict", "execute", "execute_job", "find_reference",
+    "arm_observations", "arm_wall_time_s", "check_from_dict", "check_references", "execute", "execute_job", "find_reference",
     "is_finished", "job_key", "judge_experiment", "load_metrics", "not_run_message", "observations", "plan_run",
     "read_recipe", "read_run_info", "read_summary", "run", "short_hash", "summarise", "validate_job_output",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from suite.errors import UserError
 from suite.experiment import Experiment
 from suite.recipes import Recipe, apply_overrides, recipe_hash
 
@@ -65,6 +66,17 @@ class Plan:
     recipes: Mapping[str, Recipe]  # hash -> recipe
 
 
+#: Seeds are non-negative and fit numpy's 32-bit seeding (torch and numpy both take them).
+MAX_SEED = 2**32 - 1
+
+
+def validate_seeds(seeds: Iterable[int] | None, *, where: str = "--seeds") -> None:
+    """Every seed an integer in 0..MAX_SEED; a UserError naming the first bad one otherwise."""
+    for s in seeds or ():
+        if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= MAX_SEED:
+            raise UserError(f"seed {s!r} must be an integer from 0 to {MAX_SEED}", where=where)
+
+
 def plan_run(
     experiments: Iterable[Experiment],
     scale: str,
@@ -74,6 +86,7 @@ def plan_run(
 ) -> Plan:
     """Plan every experiment at `scale`. `seeds` replaces each experiment's default seeds; `overrides` ("field" or
     "nested.field" -> text) apply to every recipe that has the field, type-checked (UserError otherwise)."""
+    validate_seeds(seeds)
     planned: list[PlannedExperiment] = []
     jobs: dict[str, Job] = {}
     recipes: dict[str, Recipe] = {}

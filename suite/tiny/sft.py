@@ -25,6 +25,7 @@ from torch.nn import functional as F
 from suite.determinism import configure_torch
 from suite.metrics import names as M
 from suite.tiny import task, traces
+from suite.tiny.guards import require_finite
 from suite.tiny.model import TinyGPT, TinyGPTConfig, save_checkpoint
 from suite.tiny.sampling import prompt_ids, response_statistics, sample_responses
 from suite.tiny.sft_config import SFTConfig
@@ -165,6 +166,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
         logits = model(x)  # (B, T, V)
         nll = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), reduction="none")
         loss = (nll * w.reshape(-1)).sum() / w.sum().clamp(min=1.0)
+        require_finite(loss, "SFT loss", step)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)

@@ -6,7 +6,8 @@ torch; `suite.tiny.sft.SFTConfig` is the same class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,27 @@ class SFTConfig:
         for f in ("slip_rate", "give_up_rate", "wrong_answer_rate", "web_fraction"):
             if not 0.0 <= getattr(self, f) <= 1.0:
                 raise UserError(f"SFTConfig.{f} must be a probability in [0, 1], got {getattr(self, f)}")
+        for f in ("n_layer", "n_head", "n_embd", "block_size", "log_every", "eval_max_new_tokens"):
+            if getattr(self, f) < 1:
+                raise UserError(f"SFTConfig.{f} must be >= 1, got {getattr(self, f)}")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, float) and not math.isfinite(v):
+                raise UserError(f"SFTConfig.{f.name} must be a finite number, got {v}")
+        if self.steps > MAX_SFT_STEPS:
+            raise UserError(f"SFTConfig.steps must be <= {MAX_SFT_STEPS:,}, got {self.steps:,}")
+        for f in ("lr", "eval_temperature"):
+            if not getattr(self, f) > 0:
+                raise UserError(f"SFTConfig.{f} must be > 0, got {getattr(self, f)}")
+        if not 0 < self.eval_top_p <= 1:
+            raise UserError(f"SFTConfig.eval_top_p must be in (0, 1], got {self.eval_top_p}")
+        for f in ("min_lr_ratio", "warmup_steps", "weight_decay", "grad_clip"):
+            if not getattr(self, f) >= 0:
+                raise UserError(f"SFTConfig.{f} must be >= 0, got {getattr(self, f)}")
 
+
+#: The longest SFT run a tiny recipe accepts (the default is 1,500 steps): a guard against typos such as steps=1e9.
+MAX_SFT_STEPS = 1_000_000
 
 #: The search world's SFT recipe, named: the defaults. In a single-seed trial one trace per problem reached 0.49
 #: held-out at 1,500 steps (0.55 at 3,000), four traces 0.79.

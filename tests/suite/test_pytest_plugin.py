@@ -18,6 +18,7 @@ def synth(pytester, monkeypatch):
 
 
 def test_checks_become_items_and_a_failing_check_fails_with_its_table(synth):
+    (synth.path / "none").mkdir()  # an empty references root: no reference to compare with
     res = synth.runpytest_subprocess(
         "--longcot-scale", "tiny", "--longcot-experiments", "synthetic_experiments",
         "--longcot-out", str(synth.path / "run"), "--longcot-references", str(synth.path / "none"),

@@ -65,6 +65,7 @@ def test_different_seeds_give_different_metrics(exps, tmp_path):
 
 
 def test_a_run_killed_mid_way_resumes_and_produces_the_same_summary(tmp_path):
+    (tmp_path / "none").mkdir()  # an empty references root: no reference to compare with
     cmd = [sys.executable, "-m", "suite", "run", "--experiments", "synthetic_experiments", "--only", "synth-length",
            "--scale", "tiny", "--set", "sleep_s=0.05", "--no-progress", "--references", str(tmp_path / "none")]
     killed = subprocess.Popen(cmd + ["--out", str(tmp_path / "killed")], env=ENV, cwd=tmp_path,

@@ -9,12 +9,17 @@ top-p 1.0, generation limit 14336 tokens (the reward's `max_len`), GAE lambda 1.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 
 from suite.errors import UserError
 from suite.rewards.settings import SPEC_COSINE, ClassicRewardSetting, CosineRewardSetting, RewardSpec
 
 ALGORITHMS = ("ppo", "grpo", "reinforce++")
+
+
+#: The longest run a tiny RL recipe accepts: beyond it a typo (steps=1e9) would run for years.
+MAX_STEPS = 100_000
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,26 @@ class RLConfig:
         rollout = self.prompts_per_step * self.samples_per_prompt
         if rollout % self.train_batch_size:
             raise UserError(f"train_batch_size {self.train_batch_size} must divide the rollout batch {rollout}")
-        for f in ("prompts_per_step", "samples_per_prompt", "max_new_tokens", "ppo_epochs", "steps", "eval_every"):
+        for f in ("prompts_per_step", "samples_per_prompt", "max_new_tokens", "ppo_epochs", "steps", "eval_every",
+                  "eval_size", "train_batch_size", "repetition_ngram_size"):
             if getattr(self, f) < 1:
                 raise UserError(f"RLConfig.{f} must be >= 1, got {getattr(self, f)}")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, float) and not math.isfinite(v):
+                raise UserError(f"RLConfig.{f.name} must be a finite number, got {v}")
+        if self.steps > MAX_STEPS:
+            raise UserError(f"RLConfig.steps must be <= {MAX_STEPS:,} (a tiny PPO step takes ~1-2 s on one core), "
+                            f"got {self.steps:,}")
+        for f in ("actor_lr", "critic_lr", "eps_clip", "temperature", "eval_temperature"):
+            if not getattr(self, f) > 0:
+                raise UserError(f"RLConfig.{f} must be > 0, got {getattr(self, f)}")
+        for f in ("top_p", "eval_top_p"):
+            if not 0 < getattr(self, f) <= 1:
+                raise UserError(f"RLConfig.{f} must be in (0, 1], got {getattr(self, f)}")
+        for f in ("kl_coef", "value_clip", "max_grad_norm", "warmup_fraction", "min_lr_ratio"):
+            if not getattr(self, f) >= 0:
+                raise UserError(f"RLConfig.{f} must be >= 0, got {getattr(self, f)}")
 
     @property
     def rollout_batch_size(self) -> int:

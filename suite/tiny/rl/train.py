@@ -32,6 +32,7 @@ import torch
 from suite.determinism import configure_torch
 from suite.metrics import names
 from suite.metrics.length import exceeded
+from suite.tiny.guards import require_finite
 from suite.tiny.rl import advantages as adv_mod
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.rl.losses import k3_kl, policy_loss, value_loss
@@ -196,6 +197,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
                 if not kl_in_reward:
                     kl_term = adv_mod.masked_mean(k3_kl(logp, ref_logp[mb, :w]), mb_mask, dim=-1).mean()
                     loss = loss + cfg.kl_coef * kl_term
+                require_finite(loss, "policy loss", step)
                 actor_opt.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
@@ -206,6 +208,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
                 if critic is not None:
                     values = score_tokens(critic, *mb_prompt, mb_tokens)["values"]
                     vloss = value_loss(values, old_values[mb, :w], returns[mb, :w], mb_mask, cfg.value_clip)
+                    require_finite(vloss, "value loss", step)
                     critic_opt.zero_grad(set_to_none=True)
                     vloss.backward()
                     torch.nn.utils.clip_grad_norm_(critic.parameters(), cfg.max_grad_norm)

@@ -120,3 +120,27 @@ def test_config_rejects_unknown_algorithms_and_a_lambda_below_one_with_two_gamma
         RLConfig(algorithm="dpo")
     with pytest.raises(UserError):
         RLConfig(reward=SPEC_COSINE_REP, lam=0.95)
+
+
+def test_a_nan_loss_stops_the_run_with_the_step_named(monkeypatch):
+    import suite.tiny.rl.train as train_mod
+    from suite.tiny.guards import TrainingDiverged
+
+    real = train_mod.policy_loss
+
+    def nan_loss(*args, **kwargs):
+        loss, clip = real(*args, **kwargs)
+        return loss * float("nan"), clip
+
+    monkeypatch.setattr(train_mod, "policy_loss", nan_loss)
+    with pytest.raises(TrainingDiverged, match="policy loss is nan at step 0"):
+        _run(SMALL, seed=0)
+
+
+def test_non_finite_or_out_of_range_settings_are_refused_at_construction():
+    from suite.errors import UserError
+
+    for bad in (dict(actor_lr=float("nan")), dict(kl_coef=float("inf")), dict(steps=10**9), dict(eval_size=0),
+                dict(top_p=1.5), dict(critic_lr=0.0)):
+        with pytest.raises(UserError):
+            replace(SMALL, **bad)
