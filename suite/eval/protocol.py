@@ -31,7 +31,12 @@ BOOTSTRAP_SEED = 0
 
 
 def grade_samples(benchmark: str, problems: Sequence[Problem], responses: Sequence[Sequence[str]]) -> list[list[bool]]:
-    """Correctness of each response (problems x samples) with the benchmark's grader."""
+    """Correctness of each response (problems x samples) with the benchmark's grader.
+
+    Every call is time-bounded: extraction is linear-time and reads at most the last `MAX_RESPONSE_CHARS` characters
+    (`suite.verify.extract`), and sympy work runs under `suite.verify.timeout`'s hard timeout (scored wrong when cut
+    off); the `judge` grader is bounded by its backend's `max_new_tokens`.
+    """
     grader = get_grader(get_benchmark(benchmark).grader)
     return [[bool(grader(r, p.answer)) for r in rs] for p, rs in zip(problems, responses)]
 

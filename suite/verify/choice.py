@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import re
 
-from suite.verify.extract import last_boxed_only_string, remove_boxed
+from suite.verify.extract import last_boxed_only_string, remove_boxed, response_tail
 
 LETTERS = "ABCDEFGHIJ"
-_ANSWER_IS = re.compile(r"answer is:?\s*\(?\s*([A-J])\s*\)?(?![A-Za-z])", re.IGNORECASE)
-_ANSWER_COLON = re.compile(r"answer:\s*\(?\s*([A-J])\s*\)?(?![A-Za-z])", re.IGNORECASE)
+# Possessive quantifiers keep every pattern linear-time (see `suite.verify.extract`); the old trailing `\s*\)?` before
+# the look-ahead could only succeed as "the letter is not followed by a letter", so it is left out.
+_ANSWER_IS = re.compile(r"answer is:?+\s*+\(?+\s*+([A-J])(?![A-Za-z])", re.IGNORECASE)
+_ANSWER_COLON = re.compile(r"answer:\s*+\(?+\s*+([A-J])(?![A-Za-z])", re.IGNORECASE)
 _PAREN_LETTER = re.compile(r"\(([A-J])\)")
-_BARE_LINE = re.compile(r"^\s*\(?([A-J])\)?\s*\.?\s*$")
+_BARE_LINE = re.compile(r"^\s*+\(?+([A-J])\)?+\s*+\.?+\s*+$")
 
 
 def extract_choice(text: str) -> str | None:
-    """The option letter (upper case) a response commits to, or None."""
+    """The option letter (upper case) a response commits to, or None (linear time; reads the response's last
+    `suite.verify.extract.MAX_RESPONSE_CHARS` characters)."""
+    text = response_tail(text)
     for pattern in (_ANSWER_IS, _ANSWER_COLON):
         hits = pattern.findall(text)
         if hits:

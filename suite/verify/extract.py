@@ -11,7 +11,23 @@ Priority (first hit wins in `extract_answer`; `hendrycks` grading tries all of t
 3. the last `$...$` segment that follows an "=",
 4. a multiple-choice letter "answer: (C)" / "Answer: C".
 
-Every function here is linear-time string scanning (no backtracking regex on unbounded input), so it cannot hang.
+Time bound. Every function here is linear in the length of its input, and a response is read only up to its last
+`MAX_RESPONSE_CHARS` characters, so extracting from any string takes at most a few milliseconds:
+
+- the box is found with `str.rfind` and its braces are matched by one forward scan;
+- the phrase rules are regexes whose quantified parts are *possessive* (`\\s*+`, `:?+`; Python >= 3.11): they never
+  give characters back, so a run of whitespace is crossed once per match attempt instead of being split every
+  possible way between neighbouring `\\s*` (the old `answer\\s*(?:is)?\\s*:?\\s*\\(?\\s*` took 3.7 s after 200
+  spaces and about a minute after 400). Giving characters back could never have produced another match here (a
+  space cannot match `is`, `:` or `(`), so the possessive forms extract exactly what the backtracking ones did.
+  The letter rule's old tail `\\s*\\)?(?![A-Za-z])` could only ever succeed as "the letter is not followed by a
+  letter", so it is now just that look-ahead;
+- `MAX_RESPONSE_CHARS` (400,000, about 100k tokens: six times the paper's 16,384-token budget; real responses in
+  tests/data reach 90,000 characters) caps the cost for arbitrary input. The cap keeps the *end* of the response,
+  where the final answer is, and is far larger than any budget so that a `\\boxed{}` written long before the end of a
+  long or truncated chain of thought is still found.
+
+tests/suite/verify/test_extract_linear_time.py times this over generated adversarial strings.
 
 >>> extract_answer(r"so $x=2$ and thus \\boxed{\\frac{1}{2}}.")
 '\\\\frac{1}{2}'
@@ -23,11 +39,28 @@ from __future__ import annotations
 
 import re
 
+MAX_RESPONSE_CHARS = 400_000
+
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
-# The phrase patterns are anchored on literal words and consume at most one line: no catastrophic backtracking.
-_ANSWER_IS = re.compile(r"(?:final answer|the answer)\s+is\s*:?\s*([^\n]*)", re.IGNORECASE)
-_CHOICE = re.compile(r"answer\s*(?:is)?\s*:?\s*\(?\s*([A-J])\s*\)?(?![A-Za-z])", re.IGNORECASE)
-_DOLLAR_AFTER_EQ = re.compile(r"=\s*\$([^$\n]{1,500})\$")
+# Possessive quantifiers (`*+`, `?+`, `++`): each match attempt crosses the text once (see the module docstring).
+_ANSWER_IS = re.compile(r"(?:final answer|the answer)\s++is\s*+:?+\s*+([^\n]*+)", re.IGNORECASE)
+_CHOICE = re.compile(r"answer\s*+(?:is)?+\s*+:?+\s*+\(?+\s*+([A-J])(?![A-Za-z])", re.IGNORECASE)
+_DOLLAR_AFTER_EQ = re.compile(r"=\s*+\$([^$\n]{1,500}+)\$")
+_BRACE = re.compile(r"[{}]")
+_SPACE_ARG_END = re.compile(r"[$ \n]")
+_SENTENCE_END = ".。"
+
+
+def response_tail(text: str) -> str:
+    """The last `MAX_RESPONSE_CHARS` characters of a response: all that extraction reads (see the module docstring)."""
+    return text[-MAX_RESPONSE_CHARS:] if len(text) > MAX_RESPONSE_CHARS else text
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    match = None
+    for match in pattern.finditer(text):  # noqa: B007 - only the last one is wanted
+        pass
+    return match
 
 
 def last_boxed_only_string(text: str) -> str | None:
@@ -42,21 +75,21 @@ def last_boxed_only_string(text: str) -> str | None:
     cmd = next(c for c in _BOX_COMMANDS if text.startswith(c, idx))
     rest = idx + len(cmd)
     if text.startswith(" ", rest):  # `\boxed 5`: the argument runs to the next `$` or whitespace
-        end = rest + 1
-        while end < len(text) and text[end] not in "$ \n":
-            end += 1
-        return text[idx:end]
+        end = _SPACE_ARG_END.search(text, rest + 1)
+        return text[idx : end.start() if end else len(text)]
+    start = rest
+    while start < len(text) and text[start].isspace():
+        start += 1
+    if start >= len(text) or text[start] != "{":
+        return None  # `\boxed` not followed by a brace group
     depth = 0
-    for i in range(rest, len(text)):
-        ch = text[i]
-        if ch == "{":
+    for brace in _BRACE.finditer(text, start):
+        if brace.group() == "{":
             depth += 1
-        elif ch == "}":
+        else:
             depth -= 1
             if depth == 0:
-                return text[idx : i + 1]
-        elif depth == 0 and not ch.isspace():
-            return None  # `\boxed` not followed by a brace group
+                return text[idx : brace.end()]
     return None
 
 
@@ -76,8 +109,10 @@ def _strip_sentence_end(answer: str) -> str:
         end = answer.find("$", 1)
         if end > 0:
             return answer[1:end].strip()
-    while answer and answer[-1] in ".。 ":
-        answer = answer[:-1].rstrip()
+    end = len(answer)  # drop trailing full stops and whitespace (one pass: linear even for a run of dots)
+    while end and (answer[end - 1] in _SENTENCE_END or answer[end - 1].isspace()):
+        end -= 1
+    answer = answer[:end]
     if len(answer) >= 2 and answer[0] == "$" and answer[-1] == "$":
         answer = answer.strip("$").strip()
     return answer
@@ -85,21 +120,22 @@ def _strip_sentence_end(answer: str) -> str:
 
 def answer_candidates(text: str) -> list[str]:
     """All extractions `score_hendrycks` tries, in priority order, de-duplicated (may be empty)."""
+    text = response_tail(text)
     out: list[str] = []
     boxed = last_boxed_only_string(text)
     if boxed is not None:
         out.append(remove_boxed(boxed))
-    phrases = list(_ANSWER_IS.finditer(text))
-    if phrases:
-        phrase = phrases[-1].group(1)
+    phrase_match = _last(_ANSWER_IS, text)
+    if phrase_match is not None:
+        phrase = phrase_match.group(1)
         inner = last_boxed_only_string(phrase)
         out.append(remove_boxed(inner) if inner else _strip_sentence_end(phrase))
-    dollars = list(_DOLLAR_AFTER_EQ.finditer(text))
-    if dollars:
-        out.append(dollars[-1].group(1).strip())
-    choices = list(_CHOICE.finditer(text))
-    if choices:
-        out.append(choices[-1].group(1).upper())
+    dollar = _last(_DOLLAR_AFTER_EQ, text)
+    if dollar is not None:
+        out.append(dollar.group(1).strip())
+    choice = _last(_CHOICE, text)
+    if choice is not None:
+        out.append(choice.group(1).upper())
     seen: set[str] = set()
     return [c for c in out if c and not (c in seen or seen.add(c))]
 

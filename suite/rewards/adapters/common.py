@@ -5,21 +5,57 @@ and symbolic equivalence); :func:`boxed_exact_match` is a strict alternative (ex
 Pass your own grader (any picklable callable) to match the grader of the run you reproduce: the paper's section-4
 scripts use the Hendrycks MATH grader, §5.2 uses SymEval or an LLM judge (the scripts' `--math_rule_common_score_fn`;
 docs/rewards.md).
+
+Time bound: the built-in graders never stall a trainer. Extraction is linear-time and reads at most the last
+``suite.verify.extract.MAX_RESPONSE_CHARS`` characters of a completion (a few milliseconds at worst), and the symbolic
+step runs in a worker process under ``suite.verify.timeout``'s hard timeout (5 s by default), scoring False when cut
+off. A custom grader's running time is its own.
+
+Missing gold: a gold that is None, NaN, empty or whitespace-only (:func:`missing_gold`) is never a string to match
+(``str(None)`` is ``"None"``, which ``\\boxed{None}`` would match). This module's graders return False for it, and
+every adapter pays such a sample 0 without calling the grader, with one warning per batch naming the samples.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable
+import math
+import re
+import warnings
+from collections.abc import Callable, Sequence
 
 from suite.rewards.outcome import classic_reward, cosine_reward
 from suite.rewards.settings import ALL_SETTINGS, ClassicRewardSetting, CosineRewardSetting
 
 Grader = Callable[[str, str], bool]
+_BRACE = re.compile(r"[{}]")
 
 __all__ = ["Grader", "last_boxed", "boxed_exact_match", "default_grader", "resolve_grader", "resolve_outcome",
-           "outcome_reward", "token_length", "load_tokenizer"]
+           "outcome_reward", "token_length", "load_tokenizer", "missing_gold", "warn_missing_golds"]
+
+
+def missing_gold(gold) -> bool:
+    """True for a gold answer that is absent: None, a float NaN (a missing value in a parquet/pandas column), or a
+    string that is empty or only whitespace. Such a gold is scored 0, never matched as the text ``"None"``.
+
+    >>> [missing_gold(g) for g in (None, float("nan"), "", "  \\n", "None", "0", 0)]
+    [True, True, True, True, False, False, False]
+    """
+    if gold is None:
+        return True
+    if isinstance(gold, float):
+        return math.isnan(gold)
+    return isinstance(gold, str) and not gold.strip()
+
+
+def warn_missing_golds(where: str, field: str, indices: Sequence[int], golds: Sequence) -> None:
+    """One warning for the samples of a batch whose gold (``field``) is missing, naming their indices."""
+    if indices:
+        shown = ", ".join(f"{i} ({golds[i]!r})" for i in list(indices)[:20])
+        more = f" and {len(indices) - 20} more" if len(indices) > 20 else ""
+        warnings.warn(f"{where}: missing gold answer in {field!r} for sample(s) {shown}{more}; scored 0, not graded",
+                      RuntimeWarning, stacklevel=3)
 
 
 def last_boxed(text: str) -> str | None:
@@ -35,13 +71,10 @@ def last_boxed(text: str) -> str | None:
         return None
     i = text.index("{", start) + 1
     depth = 1
-    for j in range(i, len(text)):
-        if text[j] == "{":
-            depth += 1
-        elif text[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[i:j]
+    for brace in _BRACE.finditer(text, i):  # linear: jumps from brace to brace
+        depth += 1 if brace.group() == "{" else -1
+        if depth == 0:
+            return text[i : brace.start()]
     return None  # unbalanced: the answer was cut off (typically a truncated rollout)
 
 
@@ -52,7 +85,11 @@ def boxed_exact_match(completion: str, gold: str) -> bool:
     >>> boxed_exact_match(r"... \boxed{ 42 }", "42"), boxed_exact_match(r"\boxed{42}", r"\boxed{41}")
     (True, False)
     """
-    pred = last_boxed(completion)
+    if missing_gold(gold):  # `\boxed{}` must not match an empty gold
+        return False
+    from suite.verify.extract import response_tail
+
+    pred = last_boxed(response_tail(completion))
     if pred is None:
         return False
     target = last_boxed(gold)
@@ -74,14 +111,18 @@ def default_grader(completion: str, gold: str) -> bool:
     >>> default_grader(r"The answer is \boxed{7}.", "7")
     True
     """
+    if missing_gold(gold):
+        return False
     extract_answer, is_equivalent = _verify_functions()
-    pred = extract_answer(completion)
+    pred = extract_answer(completion)  # linear time; is_equivalent runs under a hard timeout (module docstring)
     return pred is not None and bool(is_equivalent(gold, pred))  # suite.verify takes (gold, pred)
 
 
 def resolve_grader(grader: Grader | str | None) -> Grader:
     """A grader from a callable, a ``"package.module:function"`` string (for config files that cannot hold
-    callables: verl's ``reward_kwargs``, OpenRLHF's environment), or None for :func:`default_grader`."""
+    callables: verl's ``reward_kwargs``, OpenRLHF's environment), or None for :func:`default_grader`.
+
+    The built-in graders are time-bounded (module docstring); a custom grader is returned as given."""
     if grader is None:
         return default_grader
     if callable(grader):

@@ -21,6 +21,9 @@ Differences from the paper's fork, where this reward was built in (``--remote_rm
   (:func:`suite.rewards.adapters.common.token_length`), which can differ by a few tokens.
 - The dense repetition penalty and per-channel gammas (gamma_c = 1, gamma_p = 0.99) need the fork's token-level
   reward path; upstream OpenRLHF reward functions are sequence-level.
+
+Missing gold: a label that is None, NaN, empty or whitespace-only is not graded (``str(None)`` would be the answer
+``"None"``): the sample gets reward 0 and score 0, and one ``RuntimeWarning`` per batch names the samples' indices.
 """
 
 from __future__ import annotations
@@ -29,7 +32,15 @@ import os
 
 import torch
 
-from suite.rewards.adapters.common import Grader, outcome_reward, resolve_grader, resolve_outcome, token_length
+from suite.rewards.adapters.common import (
+    Grader,
+    missing_gold,
+    outcome_reward,
+    resolve_grader,
+    resolve_outcome,
+    token_length,
+    warn_missing_golds,
+)
 
 __all__ = ["OpenRLHFReward", "reward_func"]
 
@@ -51,14 +62,20 @@ class OpenRLHFReward:
         self.grader = resolve_grader(grader)
 
     def __call__(self, queries, prompts, labels, **kwargs) -> dict:
-        rewards, scores, lengths = [], [], []
-        for query, prompt, label in zip(queries, prompts, labels, strict=True):
+        rewards, scores, lengths, missing = [], [], [], []
+        for i, (query, prompt, label) in enumerate(zip(queries, prompts, labels, strict=True)):
             text = response_text(query, prompt)
             n = token_length(text, self.tokenizer)
+            lengths.append(float(n))
+            if missing_gold(label):  # never graded as the string "None" (module docstring)
+                missing.append(i)
+                rewards.append(0.0)
+                scores.append(0.0)
+                continue
             correct = bool(self.grader(text, str(label)))
             rewards.append(outcome_reward(self.setting, n, self.max_len, correct))
             scores.append(float(correct))
-            lengths.append(float(n))
+        warn_missing_golds("OpenRLHF reward_func", "labels", missing, list(labels))
         return {
             "rewards": torch.tensor(rewards, dtype=torch.float32),
             "scores": torch.tensor(scores, dtype=torch.float32),

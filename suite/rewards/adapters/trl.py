@@ -7,6 +7,10 @@ it expects one float per completion, or None to skip one. Lengths here come from
 
 Set ``max_len`` to ``GRPOConfig.max_completion_length``: that is the generation budget the paper's ``max_len`` means.
 
+Missing gold: a gold that is None, NaN, empty or whitespace-only is not graded (``str(None)`` would be the answer
+``"None"``); the completion's reward is None, TRL's "skip this sample" (a sample no reward function scores gets
+reward 0 from TRL's ``nansum``), and one ``RuntimeWarning`` per batch names the samples' indices.
+
 Each reward is a small callable class rather than a closure, because TRL's async rollout workers pickle reward
 functions into spawned processes and closures cannot be pickled. ``__name__`` is what TRL logs the reward under.
 
@@ -26,7 +30,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from suite.rewards.adapters.common import Grader, outcome_reward, resolve_grader, resolve_outcome
+from suite.rewards.adapters.common import (
+    Grader,
+    missing_gold,
+    outcome_reward,
+    resolve_grader,
+    resolve_outcome,
+    warn_missing_golds,
+)
 from suite.rewards.repetition import dense_repetition_penalty
 from suite.rewards.settings import (
     CLASSIC,
@@ -79,12 +90,15 @@ class OutcomeReward:
             raise KeyError(f"dataset column {self.answer_key!r} with the gold answer is missing; columns: {columns}")
         golds = kwargs[self.answer_key]
         rewards: list[float | None] = []
-        for completion, ids, gold in zip(completions, completion_ids, golds, strict=True):
-            if gold is None:  # TRL convention: None skips the example instead of paying it 0
+        missing = []
+        for i, (completion, ids, gold) in enumerate(zip(completions, completion_ids, golds, strict=True)):
+            if missing_gold(gold):  # TRL convention: None skips the example; never graded as the string "None"
+                missing.append(i)
                 rewards.append(None)
                 continue
             correct = bool(self.grader(completion_text(completion), str(gold)))
             rewards.append(outcome_reward(self.setting, len(ids), self.max_len, correct))
+        warn_missing_golds(f"TRL {self.__name__}", self.answer_key, missing, list(golds))
         return rewards
 
 

@@ -18,11 +18,24 @@ Limitation: verl's default (naive) reward manager is sequence-level: it puts one
 The paper's dense repetition penalty gives every token its own reward and needs a token-level reward manager that
 writes a (B, T) reward tensor (e.g. from :func:`suite.rewards.dense_repetition_penalty_batch`); per-channel discounts
 (gamma_c = 1, gamma_p = 0.99) exist only in the paper's OpenRLHF fork, not in verl's advantage estimators.
+
+Missing gold: a ``ground_truth`` that is None, NaN, empty or whitespace-only is not graded (``str(None)`` would be the
+answer ``"None"``): the sample scores 0.0 and a ``RuntimeWarning`` names its ``data_source`` and
+``extra_info["index"]``.
 """
 
 from __future__ import annotations
 
-from suite.rewards.adapters.common import Grader, outcome_reward, resolve_grader, resolve_outcome, token_length
+import warnings
+
+from suite.rewards.adapters.common import (
+    Grader,
+    missing_gold,
+    outcome_reward,
+    resolve_grader,
+    resolve_outcome,
+    token_length,
+)
 
 __all__ = ["compute_score"]
 
@@ -52,6 +65,8 @@ def compute_score(
         grader: ``grader(text, gold) -> bool`` or ``"module:function"``; default
             :func:`suite.rewards.adapters.common.default_grader`.
 
+    A missing ``ground_truth`` (None, NaN, empty, whitespace) scores 0.0 with a warning (module docstring).
+
     >>> compute_score("math", r"... \\boxed{4}", "4", {"response_length": 7168}, max_len=14336)
     1.5
     """
@@ -68,5 +83,10 @@ def compute_score(
                 "policy tokenizer's path (or pass extra_info['response_length'])"
             )
         gen_len = token_length(solution_str, tokenizer)
+    if missing_gold(ground_truth):  # never graded as the string "None" (module docstring)
+        warnings.warn(f"verl compute_score: missing gold answer in 'ground_truth' ({ground_truth!r}) for the sample "
+                      f"with data_source={data_source!r}, extra_info['index']={info.get('index')!r}; scored 0, "
+                      "not graded", RuntimeWarning, stacklevel=2)
+        return 0.0
     correct = bool(resolve_grader(grader)(solution_str, str(ground_truth)))
     return outcome_reward(resolve_outcome(setting), int(gen_len), int(max_len), correct)

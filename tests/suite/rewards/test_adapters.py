@@ -3,6 +3,7 @@
 import importlib.util
 import math
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,8 @@ def test_trl_reward_uses_token_ids_not_text_for_the_length():
 def test_trl_reward_reads_conversational_completions_and_skips_missing_golds():
     reward = trl_adapter.get_cosine_reward(max_len=1000, grader=is_four)
     chats = [[{"role": "assistant", "content": "it is 4"}], [{"role": "assistant", "content": "4"}]]
-    assert reward(completions=chats, completion_ids=[[1] * 500, [1]], solution=["4", None]) == [1.5, None]
+    with pytest.warns(RuntimeWarning, match="missing gold"):
+        assert reward(completions=chats, completion_ids=[[1] * 500, [1]], solution=["4", None]) == [1.5, None]
 
 
 def test_trl_reward_names_the_missing_answer_column():
@@ -268,3 +270,70 @@ def test_openrlhf_file_names_missing_environment_variables(monkeypatch):
     monkeypatch.delenv("LONGCOT_REWARD_TOKENIZER", raising=False)
     with pytest.raises(RuntimeError, match="LONGCOT_REWARD_MAX_LEN"):
         module.reward_func(["x"], [""], ["4"])
+
+
+# --- missing gold answers and pathological completions ---------------------------------------------------------------
+
+MISSING_GOLDS = [None, "", "   ", "\n\t", float("nan")]
+
+
+def matches_anything(text, gold):  # the worst grader: it would pay any sample that reaches it
+    return True
+
+
+@pytest.mark.parametrize("gold", MISSING_GOLDS, ids=repr)
+def test_a_missing_gold_is_never_matched_by_the_built_in_graders(gold):
+    assert common.missing_gold(gold)
+    for text in (r"\boxed{None}", r"\boxed{nan}", r"\boxed{}", "the answer is None"):
+        assert not common.default_grader(text, gold)
+        assert not common.boxed_exact_match(text, gold)
+
+
+@pytest.mark.parametrize("grader", [None, matches_anything], ids=["default", "matches_anything"])
+@pytest.mark.parametrize("gold", MISSING_GOLDS, ids=repr)
+def test_verl_scores_a_missing_gold_0_with_a_warning(gold, grader):
+    with pytest.warns(RuntimeWarning, match=r"missing gold answer in 'ground_truth'.*extra_info\['index'\]=7"):
+        got = verl_adapter.compute_score("math", r"\boxed{None}", gold, {"response_length": 10, "index": 7},
+                                         max_len=100, grader=grader)
+    assert got == 0.0
+
+
+@pytest.mark.parametrize("grader", [None, matches_anything], ids=["default", "matches_anything"])
+@pytest.mark.parametrize("gold", MISSING_GOLDS, ids=repr)
+def test_openrlhf_scores_a_missing_gold_0_with_one_warning_naming_the_sample(gold, grader):
+    reward = openrlhf_adapter.OpenRLHFReward(max_len=100, tokenizer=WhitespaceTokenizer(), grader=grader)
+    with pytest.warns(RuntimeWarning, match=r"missing gold answer in 'labels' for sample\(s\) 1 ") as record:
+        out = reward(["q \\boxed{4}", r"q \boxed{None}"], ["q", "q"], ["4", gold])
+    assert len(record) == 1
+    assert out["rewards"].tolist()[1] == 0.0 and out["scores"].tolist() == [1.0, 0.0]
+    assert out["extra_logs"]["response_length_tokens"].tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("grader", [None, matches_anything], ids=["default", "matches_anything"])
+@pytest.mark.parametrize("gold", MISSING_GOLDS, ids=repr)
+def test_trl_skips_a_missing_gold_with_one_warning_naming_the_sample(gold, grader):
+    # None is TRL's "no reward for this sample" (TRL's nansum pays a sample no function scores 0), never 1.
+    reward = trl_adapter.get_cosine_reward(max_len=1000, grader=grader)
+    with pytest.warns(RuntimeWarning, match=r"missing gold answer in 'solution' for sample\(s\) 1 ") as record:
+        out = reward(completions=[r"\boxed{4}", r"\boxed{None}"], completion_ids=[[1] * 500] * 2, solution=["4", gold])
+    assert len(record) == 1
+    assert out == [1.5, None]
+
+
+def test_the_string_none_is_still_a_gold_like_any_other():
+    assert not common.missing_gold("None")
+    assert verl_adapter.compute_score("m", r"\boxed{None}", "None", {"response_length": 0}, max_len=100) == 2.0
+
+
+@pytest.mark.parametrize("text", ["answer" + " " * 400 + "x", "the answer" + " " * 20_000 + "is",
+                                  "answer:" + " \t\n" * 5_000 + "(", "\\boxed{" * 3_000])
+def test_a_pathological_completion_is_graded_wrong_quickly_by_every_adapter(text):
+    start = time.perf_counter()
+    assert not common.default_grader(text, "42") and not common.boxed_exact_match(text, "42")
+    got = verl_adapter.compute_score("m", text, "42", {"response_length": 10}, max_len=100)
+    assert got == pytest.approx(paper_cosine(10, 100, -10.0, 0.0))
+    reward = openrlhf_adapter.OpenRLHFReward(max_len=100_000, tokenizer=WhitespaceTokenizer())
+    assert reward([text], [""], ["42"])["scores"].tolist() == [0.0]
+    trl_reward = trl_adapter.get_classic_reward(max_len=100)
+    assert trl_reward(completions=[text], completion_ids=[[1]], solution=["42"]) == [0.0]
+    assert time.perf_counter() - start < 1.0
