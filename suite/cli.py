@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from suite import verdicts
@@ -24,6 +25,21 @@ console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
+#: Seeds are non-negative and fit numpy's 32-bit seeding (the runner checks the same bound).
+MAX_SEED = 2**32 - 1
+
+
+def _seed(text: str) -> int:
+    """One seed: an integer from 0 to MAX_SEED (an argparse type: a bad one is exit 2 naming the option)."""
+    try:
+        seed = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed {seed} is out of range: expected an integer from 0 to {MAX_SEED}")
+    return seed
+
+
 def _seeds(text: str) -> tuple[int, ...]:
     try:
         seeds = tuple(int(s) for s in text.split(",") if s.strip())
@@ -31,6 +47,12 @@ def _seeds(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers like 0,1,2, got {text!r}") from None
     if not seeds:
         raise argparse.ArgumentTypeError("expected at least one seed")
+    for s in seeds:
+        if not 0 <= s <= MAX_SEED:
+            raise argparse.ArgumentTypeError(f"seed {s} is out of range: expected integers from 0 to {MAX_SEED}")
+    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"seed(s) {', '.join(map(str, repeated))} given more than once")
     return seeds
 
 
@@ -44,8 +66,14 @@ def _override(text: str) -> tuple[str, str]:
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own bad-input path: same exit code, same one-line style
         self.print_usage(sys.stderr)
-        console.print(f"[red]error:[/red] {message}")
+        _print_error(message)
         sys.exit(2)
+
+
+def _print_error(message: str) -> None:
+    """One line on stderr: the message is printed as plain text (a field name like `[x]` is not rich markup) and not
+    wrapped (a long path stays one piece that can be copied)."""
+    console.print(f"[red]error:[/red] {escape(str(message))}", soft_wrap=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--scale", default="paper", help="the scale of the recipe that was run (default: paper)")
     cp.add_argument("--only", required=True, metavar="ID", help="the experiment id")
     cp.add_argument("--arm", required=True, help="the arm that was run")
-    cp.add_argument("--seed", type=int, help="the run's seed (default: the experiment's first seed at the scale)")
+    cp.add_argument("--seed", type=_seed, help="the run's seed (default: the experiment's first seed at the scale)")
     cp.add_argument("--eval", dest="eval_summary", type=Path, help="`longcot eval` output directory or summary.json")
     cp.add_argument("--statistics", type=Path, help="`longcot analyze` statistics.json of the training rollouts")
     cp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
@@ -145,14 +173,41 @@ def _references(args) -> Path:
     return args.references or default_root()
 
 
+def _existing_references(args) -> Path:
+    """--references for a command that only reads references: a directory that exists."""
+    root = _references(args)
+    if args.references is not None and not Path(root).is_dir():
+        raise UserError("references directory does not exist (expected reference_results/ with one folder per "
+                        "scale)", where=f"--references {root}")
+    return root
+
+
+def _overrides(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """--set FIELD=VALUE pairs as a dict; a field given twice is ambiguous."""
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        if key in seen and seen[key] != value:
+            raise UserError(f"field {key!r} is set twice ({seen[key]!r} and {value!r})", where=f"--set {key}")
+        seen[key] = value
+    return seen
+
+
+def _directory_arg(path: Path | None, option: str) -> None:
+    """An output directory given on the command line must not be an existing file."""
+    if path is not None and Path(path).exists() and not Path(path).is_dir():
+        raise UserError("expected a directory, but a file with this name exists", where=f"{option} {path}")
+
+
 def cmd_run(args) -> int:
     from suite import runner
     from suite.registry import discover, select
 
     if args.jobs < 1:
         raise UserError(f"--jobs must be >= 1, got {args.jobs}")
+    args.overrides = list(_overrides(args.overrides).items())
     exps = select(discover(args.experiments), args.only, args.scale)
     run_dir = args.out or Path("runs") / args.scale
+    _directory_arg(run_dir, "--out")
     runnable = [e for e in exps if e.status(args.scale) == verdicts.IMPLEMENTED
                 or _has_collected_arms(e, args.scale, run_dir, args)]
     if args.only and not runnable:
@@ -188,13 +243,15 @@ def cmd_collect(args) -> int:
     from suite.registry import discover, select
     from suite.runner.collect import collect_arm
 
+    overrides = _overrides(args.overrides)
     exp = select(discover(args.experiments), [args.only], args.scale)
     if len(exp) != 1 or any(c in args.only for c in "*?["):
         raise UserError(f"--only names one experiment for `collect`, got {args.only!r}")
+    _directory_arg(args.run_dir, "run directory")
     spec = exp[0].scales.get(args.scale)
     seed = args.seed if args.seed is not None else (spec.seeds[0] if spec else 0)
     path = collect_arm(args.run_dir, exp[0], args.scale, args.arm, seed, eval_summary=args.eval_summary,
-                       statistics=args.statistics, overrides=dict(args.overrides))
+                       statistics=args.statistics, overrides=overrides)
     out.print(str(path))
     console.print(f"judge it with: longcot run --scale {args.scale} --only {exp[0].id} --out {args.run_dir}")
     return 0
@@ -205,7 +262,7 @@ def cmd_audit(args) -> int:
     from suite.registry import discover, select
 
     exps = select(discover(args.experiments), args.only, args.scale)
-    print_audit(audit(exps, _references(args), scale=args.scale), out)
+    print_audit(audit(exps, _existing_references(args), scale=args.scale), out)
     return 0
 
 
@@ -225,7 +282,12 @@ def print_verdicts(summary: RunSummary) -> None:
 def cmd_report(args) -> int:
     from suite.report import write_report
 
-    paths = write_report(args.run_dir, out_dir=args.out, experiments_package=args.experiments)
+    _directory_arg(args.out, "--out")
+    try:
+        paths = write_report(args.run_dir, out_dir=args.out, experiments_package=args.experiments)
+    except OSError as exc:  # reading errors are UserErrors already: this is the report's own output
+        raise UserError(f"cannot write the report: {exc.strerror or exc}",
+                        where=str(exc.filename or args.out or args.run_dir)) from None
     for p in paths:
         out.print(str(p))
     return 0
@@ -245,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        _print_error(str(exc))
         return UserError.exit_code
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/yellow]: finished seeds are kept; rerun the same command to resume")

@@ -150,11 +150,12 @@ def load_reference(path: str | Path) -> Reference:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read reference file: {exc.strerror}", where=str(path)) from None
+        raise UserError(f"cannot read reference file: {exc.strerror or exc}", where=str(path)) from None
+    toml = path.suffix == ".toml"
     try:
-        data = tomllib.loads(raw.decode()) if path.suffix == ".toml" else json.loads(raw)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"not valid {path.suffix.lstrip('.').upper()}: {exc}", where=str(path)) from None
+        data = tomllib.loads(raw.decode()) if toml else json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, TOMLDecodeError, UnicodeDecodeError, huge ints
+        raise UserError(f"not valid {'TOML' if toml else 'JSON'}: {exc}", where=str(path)) from None
     return parse_reference(data, path)
 
 
@@ -180,19 +181,32 @@ class _V:
     def num(self, x: Any, at: str, *, allow_none=False) -> float | None:
         if x is None and allow_none:
             return None
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-            self.fail(at, f"expected a finite number, got {x!r}")
+        try:
+            finite = not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x)
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
+            self.fail(at, f"expected a finite number, got {_short(x)}")
         return float(x)
 
     def str_(self, x: Any, at: str) -> str:
         if not isinstance(x, str) or not x:
-            self.fail(at, f"expected a non-empty string, got {x!r}")
+            self.fail(at, f"expected a non-empty string, got {_short(x)}")
         return x
 
     def numlist(self, x: Any, at: str) -> list[float]:
         if not isinstance(x, list) or not x:
-            self.fail(at, f"expected a non-empty list of numbers, got {x!r}")
+            self.fail(at, f"expected a non-empty list of numbers, got {_short(x)}")
         return [self.num(v, f"{at}[{i}]") for i, v in enumerate(x)]
+
+
+def _short(x: Any, limit: int = 80) -> str:
+    """repr(x), shortened for an error message."""
+    try:
+        text = repr(x)
+    except ValueError:  # an integer with more digits than Python prints
+        return f"an integer too large ({type(x).__name__})"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def parse_reference(data: Any, path: Path) -> Reference:
@@ -200,18 +214,18 @@ def parse_reference(data: Any, path: Path) -> Reference:
     d = v.obj(data, "(top level)")
     schema = v.key(d, "schema", "")
     if schema != SCHEMA:
-        v.fail("schema", f"expected {SCHEMA!r}, got {schema!r}")
+        v.fail("schema", f"expected {SCHEMA!r}, got {_short(schema)}")
     experiment = v.str_(v.key(d, "experiment", ""), "experiment")
     version = v.key(d, "experiment_version", "")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        v.fail("experiment_version", f"expected a positive integer, got {version!r}")
+        v.fail("experiment_version", f"expected a positive integer, got {_short(version)}")
     scale = v.str_(v.key(d, "scale", ""), "scale")
     if scale not in ("tiny", "gpu", "paper"):
-        v.fail("scale", f"expected tiny, gpu or paper, got {scale!r}")
+        v.fail("scale", f"expected tiny, gpu or paper, got {_short(scale)}")
     if path.parent.name in ("tiny", "gpu", "paper") and path.parent.name != scale:
         v.fail("scale", f"file lives under {path.parent.name}/ but says scale {scale!r}")
     if path.stem != experiment:
-        v.fail("experiment", f"file is named {path.name} but holds experiment {experiment!r}")
+        v.fail("experiment", f"file is named {path.name} but holds experiment {_short(experiment)}")
     source = v.str_(v.key(d, "source", ""), "source")
     notes = d.get("notes", [])
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
@@ -271,7 +285,7 @@ def _parse_scalar(v: _V, entry: Any, at: str) -> tuple[ScalarSample, Tolerance |
     mean = v.num(v.key(entry, "mean", at), f"{at}.mean")
     n = v.key(entry, "n", at)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        v.fail(f"{at}.n", f"expected a positive integer, got {n!r}")
+        v.fail(f"{at}.n", f"expected a positive integer, got {_short(n)}")
     sd = v.num(entry.get("sd"), f"{at}.sd", allow_none=True)
     if sd is not None and sd < 0:
         v.fail(f"{at}.sd", f"a standard deviation cannot be negative, got {sd}")

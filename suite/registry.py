@@ -21,6 +21,9 @@ def discover(package: str = DEFAULT_PACKAGE) -> dict[str, Experiment]:
         pkg = importlib.import_module(package)
     except ModuleNotFoundError as exc:
         raise UserError(f"cannot import experiments package {package!r}: {exc}") from None
+    if not hasattr(pkg, "__path__"):
+        raise UserError(f"{package!r} is a module, expected a package (a folder of experiment modules)",
+                        where="--experiments")
     found: dict[str, Experiment] = {}
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):

@@ -25,6 +25,7 @@ response- and question-level keyword rate, coding rate, repetition ratio (n-gram
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -48,20 +49,63 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("step", "response")
 
 
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_finite_number(x: Any) -> bool:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _short(x: Any, limit: int = 60) -> str:
+    text = repr(x)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _canonical(row: dict[str, Any], where: str) -> dict[str, Any]:
+    """The row under canonical field names, each value checked against its type (a UserError naming `where`, i.e.
+    file:line, and the field as the file spells it)."""
     out = {}
+    spelled = {}
     for key, aliases in ALIASES.items():
         for alias in aliases:
             if alias in row:
                 out[key] = row[alias]
+                spelled[key] = f"'{alias}'" if alias == key else f"'{alias}' (read as '{key}')"
                 break
     for key in REQUIRED:
         if key not in out:
             raise UserError(f"missing field {key!r} (or one of {', '.join(ALIASES[key][1:])})", where=where)
-    if not isinstance(out["step"], int) or isinstance(out["step"], bool):
-        raise UserError(f"field 'step' must be an integer, got {out['step']!r}", where=where)
+
+    def bad(key: str, expected: str):
+        raise UserError(f"field {spelled[key]} must be {expected}, got {_short(out[key])}", where=where)
+
+    if not _is_int(out["step"]):
+        bad("step", "an integer")
     if not isinstance(out["response"], str):
-        raise UserError("field 'response' must be a string", where=where)
+        bad("response", "a string")
+    if "reward" in out:
+        if not _is_finite_number(out["reward"]):
+            bad("reward", "a finite number")
+        out["reward"] = float(out["reward"])
+    if "correct" in out:
+        if not (isinstance(out["correct"], bool) or out["correct"] in (0, 1) and _is_finite_number(out["correct"])):
+            bad("correct", "true/false or 0/1")
+        out["correct"] = bool(out["correct"])
+    if "response_length" in out and out["response_length"] is not None:
+        n = out["response_length"]
+        if not (_is_int(n) or isinstance(n, float) and n.is_integer()) or n < 0:
+            bad("response_length", "a non-negative integer (generated tokens)")
+        out["response_length"] = int(n)
+    if "response_token_ids" in out and out["response_token_ids"] is not None:
+        ids = out["response_token_ids"]
+        if not isinstance(ids, list) or not all(_is_int(t) and t >= 0 for t in ids):
+            bad("response_token_ids", "a list of non-negative integers (token ids)")
     return out
 
 

@@ -88,7 +88,8 @@ def _mmlu_pro(row: dict[str, Any], line: int, where: str) -> Problem:
         raise UserError("field 'options' must be a list of 2-10 strings", where=where)
     answer = str(_field(row, "answer", where)).strip()
     meta = {"category": _field(row, "category", where)}
-    return Problem(str(_field(row, "question_id", where)), format_choice_prompt(row["question"], options), answer, meta)
+    prompt = format_choice_prompt(_field(row, "question", where), options)
+    return Problem(str(_field(row, "question_id", where)), prompt, answer, meta)
 
 
 BENCHMARKS: dict[str, BenchmarkSpec] = {
@@ -114,22 +115,38 @@ def read_jsonl(path: str | os.PathLike) -> Iterable[tuple[int, dict[str, Any]]]:
     """(1-based line number, object) for each non-blank line; a malformed line is a UserError naming it."""
     path = Path(path)
     if not path.is_file():
-        raise UserError("file not found", where=str(path))
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
+        raise UserError("file not found" if not path.exists() else "expected a JSONL file, got a directory",
+                        where=str(path))
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        raise UserError(f"cannot read file: {exc.strerror or exc}", where=str(path)) from None
+    with f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UserError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                where=f"{path}:{lineno}") from None
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise UserError(f"not valid JSON ({exc.msg})", where=f"{path}:{lineno}") from None
+            except (ValueError, RecursionError) as exc:  # e.g. an integer literal too long to convert
+                raise UserError(f"not valid JSON ({exc})", where=f"{path}:{lineno}") from None
             if not isinstance(obj, dict):
-                raise UserError("expected a JSON object", where=f"{path}:{lineno}")
+                raise UserError(f"expected a JSON object, got {type(obj).__name__}", where=f"{path}:{lineno}")
             yield lineno, obj
 
 
+def _offline() -> bool:
+    return os.environ.get("HF_DATASETS_OFFLINE") == "1" or os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
 def _hub_rows(spec: BenchmarkSpec) -> list[dict[str, Any]]:
-    if os.environ.get("HF_DATASETS_OFFLINE") == "1" or os.environ.get("HF_HUB_OFFLINE") == "1":
+    if _offline():
         raise UserError(f"no local file for {spec.name} and the hub is offline; pass --data-dir", where=spec.name)
     from datasets import load_dataset
 
@@ -165,11 +182,16 @@ def load_benchmark(name: str, data_dir: str | os.PathLike | None = None, *, limi
                    mmlu_pro_seed: int = MMLU_PRO_SEED) -> tuple[list[Problem], dict[str, Any]]:
     """(problems, provenance) of one benchmark; provenance records the source and, for MMLU-Pro-1k, seed and ids."""
     spec = get_benchmark(name)
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise UserError("no such directory; expected a directory of <benchmark>.jsonl files", where=str(data_dir))
     local = Path(data_dir) / f"{name}.jsonl" if data_dir is not None else None
     if local is not None and local.is_file():
         numbered = list(read_jsonl(local))
         source = str(local)
     else:
+        if local is not None and _offline():
+            raise UserError(f"no {local.name} in --data-dir {data_dir}, and the hub is offline (HF_HUB_OFFLINE / "
+                            "HF_DATASETS_OFFLINE)", where=name)
         numbered = list(enumerate(_hub_rows(spec), 1))
         source = f"hf:{spec.hub_path}:{spec.hub_split}"
     provenance: dict[str, Any] = {"source": source, "rows": len(numbered)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,112 @@ def _csv(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+#: Seeds are non-negative and fit numpy's and the backends' 32-bit seeding.
+MAX_SEED = 2**32 - 1
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1 (a bad one is exit 2 naming the option)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed {value} is out of range: expected an integer from 0 to {MAX_SEED}")
+    return value
+
+
+def _seed_list(text: str) -> tuple[int, ...]:
+    """--seeds: distinct comma-separated integers from 0 to MAX_SEED (a UserError naming --seeds otherwise)."""
+    try:
+        seeds = tuple(int(s) for s in _csv(text))
+    except ValueError:
+        raise UserError(f"expected comma-separated integers like 0,1,2,3, got {text!r}", where="--seeds") from None
+    if not seeds:
+        raise UserError("expected at least one seed", where="--seeds")
+    for s in seeds:
+        if not 0 <= s <= MAX_SEED:
+            raise UserError(f"seed {s} is out of range: expected integers from 0 to {MAX_SEED}", where="--seeds")
+    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise UserError(f"seed(s) {', '.join(map(str, repeated))} given more than once", where="--seeds")
+    return seeds
+
+
+#: Top-level packages whose exceptions, raised while a model or tokenizer loads, mean "cannot load what was named"
+#: (matched by module name, so that the CLI does not import them just to name their exception classes).
+_LOADER_PACKAGES = ("huggingface_hub", "transformers", "tokenizers", "safetensors", "datasets", "requests", "httpx",
+                    "urllib3", "vllm", "fsspec", "aiohttp")
+
+
+def _is_loading_error(exc: BaseException) -> bool:
+    """Whether `exc` (raised while loading a model, tokenizer or hub dataset) is about what was named: a missing or
+    malformed path, an unknown hub id, no network. OSError covers missing files and hub connection errors
+    (`requests` errors are OSErrors); ValueError covers transformers' "unrecognized model" and huggingface_hub's
+    HFValidationError."""
+    if isinstance(exc, (OSError, ValueError, TimeoutError)):
+        return True
+    return any(c.__module__.split(".")[0] in _LOADER_PACKAGES for c in type(exc).__mro__)
+
+
+def _first_line(exc: BaseException, limit: int = 300) -> str:
+    text = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _looks_local(name: str) -> bool:
+    """Whether a --model / --tokenizer value names a local path rather than a hub id (`namespace/name`)."""
+    return (Path(name).expanduser().exists() or name.startswith((".", "~", "/")) or name.count("/") > 1
+            or "\\" in name or (len(name) > 1 and name[1] == ":"))
+
+
+def _check_local_model(name: str, option: str, *, needs: tuple[str, ...] = ("config.json",),
+                       allow_file: bool = False) -> None:
+    """A --model / --tokenizer that names a local path must be an existing directory holding one of `needs` (as
+    `save_pretrained` writes it), checked before anything heavy is imported; a hub id is left to the loader."""
+    what = f"a local model directory (with {' or '.join(needs)}) or a hub id (namespace/name)"
+    if not name.strip():
+        raise UserError(f"expected {what}, got an empty name", where=option)
+    if not _looks_local(name):
+        return
+    path = Path(name).expanduser()
+    if not path.exists():
+        raise UserError(f"no such directory; expected {what}", where=f"{option} {name}")
+    if path.is_dir():
+        if not any((path / n).is_file() for n in needs):
+            raise UserError(f"no {' or '.join(needs)} in this directory; expected {what}", where=f"{option} {name}")
+    elif not allow_file:
+        raise UserError(f"expected a directory, got a file; expected {what}", where=f"{option} {name}")
+
+
+def _load(what: str, option: str, name: str, load):
+    """Call `load()` (which loads a model or tokenizer named by `option`); its loading errors become one UserError."""
+    try:
+        return load()
+    except ModuleNotFoundError as exc:
+        if not exc.name:
+            raise
+        raise UserError(f"loading a {what} needs the Python package {exc.name.split('.')[0]!r}, which is not "
+                        "installed (pip install -e '.[eval]', or '.[gpu]' for vllm)",
+                        where=f"{option} {name}") from None
+    except Exception as exc:  # noqa: BLE001 - narrowed just below; anything else is a bug and propagates
+        if not (_is_loading_error(exc) or isinstance(exc, ImportError)):  # transformers' "requires the X library"
+            raise
+        raise UserError(f"cannot load the {what}: {_first_line(exc)}; expected a local model directory (with "
+                        "config.json) or a hub id reachable from here (offline: HF_HUB_OFFLINE is "
+                        f"{os.environ.get('HF_HUB_OFFLINE', 'unset')})", where=f"{option} {name}") from None
+
+
 def add_eval_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("eval", help="evaluate a model on the paper's benchmarks (paper §2.5, App. E.1)")
     p.add_argument("--model", required=True, help="hub id or local path of the model")
@@ -31,10 +138,10 @@ def add_eval_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, help="local <benchmark>.jsonl files (hub schema); else the hub")
     p.add_argument("--out", type=Path, default=Path("eval_results"), help="output directory")
     p.add_argument("--compare", help="paper row to compare with, e.g. table1:sft_emergent")
-    p.add_argument("--limit", type=int, help="first N problems per benchmark (smoke runs; not a result)")
-    p.add_argument("--max-new-tokens", type=int, help="override the preset's generation limit")
+    p.add_argument("--limit", type=_positive_int, help="first N problems per benchmark (smoke runs; not a result)")
+    p.add_argument("--max-new-tokens", type=_positive_int, help="override the preset's generation limit")
     p.add_argument("--seeds", help="override the preset's seeds, e.g. 0,1,2,3")
-    p.add_argument("--mmlu-pro-seed", type=int, default=MMLU_PRO_SEED, help="seed of the MMLU-Pro-1k subset")
+    p.add_argument("--mmlu-pro-seed", type=_seed, default=MMLU_PRO_SEED, help="seed of the MMLU-Pro-1k subset")
     p.set_defaults(func=run_eval_command)
     return p
 
@@ -50,13 +157,16 @@ def run_eval_command(args: argparse.Namespace) -> int:
                         where="--benchmarks")
     if args.compare:
         paper_row(args.compare)  # fail before any generation
-    try:
-        seeds = tuple(int(s) for s in _csv(args.seeds)) if args.seeds else None
-    except ValueError:
-        raise UserError(f"expected comma-separated integers, got {args.seeds!r}", where="--seeds") from None
+    seeds = _seed_list(args.seeds) if args.seeds is not None else None
+    _output_dir(args.out)
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise UserError("no such directory; expected a directory of <benchmark>.jsonl files",
+                        where=f"--data-dir {args.data_dir}")
+    _check_local_model(args.model, "--model", allow_file=args.backend == "vllm")  # vLLM also loads a GGUF file
     preset = get_preset(args.preset, max_new_tokens=args.max_new_tokens, seeds=seeds)
-    data = {n: load_benchmark(n, args.data_dir, limit=args.limit, mmlu_pro_seed=args.mmlu_pro_seed) for n in names}
-    backend = make_backend(args.backend, args.model)
+    data = {n: _load_benchmark(n, args) for n in names}
+    backend = _load(f"model ({args.backend} backend)", "--model", args.model,
+                    lambda: make_backend(args.backend, args.model))
     with _Progress(total=len(names) * len(preset.seeds)) as progress:
         summary = run_eval(backend, data, preset, args.out, model=args.model, progress=progress)
     if args.compare:
@@ -64,6 +174,30 @@ def run_eval_command(args: argparse.Namespace) -> int:
         write_json_atomic(Path(args.out) / "summary.json", summary)
     _print_summary(summary)
     return 0
+
+
+def _load_benchmark(name: str, args: argparse.Namespace):
+    """One benchmark from --data-dir or the hub; a hub that cannot be reached is a UserError naming the benchmark."""
+    if args.data_dir is not None and (args.data_dir / f"{name}.jsonl").is_file():  # local: its errors are UserErrors
+        return load_benchmark(name, args.data_dir, limit=args.limit, mmlu_pro_seed=args.mmlu_pro_seed)
+    try:
+        return load_benchmark(name, args.data_dir, limit=args.limit, mmlu_pro_seed=args.mmlu_pro_seed)
+    except UserError:
+        raise
+    except ImportError as exc:
+        raise UserError(f"loading {name} from the hub needs the Python package {exc.name!r} (pip install -e "
+                        "'.[eval]'), or pass --data-dir with local <benchmark>.jsonl files", where=name) from None
+    except Exception as exc:  # noqa: BLE001 - narrowed just below
+        if not _is_loading_error(exc):
+            raise
+        raise UserError(f"cannot load {name} from the hub: {_first_line(exc)}; pass --data-dir with a local "
+                        f"{name}.jsonl", where=name) from None
+
+
+def _output_dir(path: Path | None, option: str = "--out") -> None:
+    """An output directory must not be an existing file (checked before any work, so nothing is lost at the end)."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise UserError("expected an output directory, but a file with this name exists", where=f"{option} {path}")
 
 
 class _Progress:
@@ -114,8 +248,9 @@ def add_analyze_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("rollouts", type=Path, help="JSONL of {step, prompt, response, reward, correct, ...}")
     p.add_argument("--out", type=Path, help="output directory (default: next to the rollouts file)")
     p.add_argument("--tokenizer", help="tokenizer for lengths / repetition when the log has no token counts")
-    p.add_argument("--max-len", type=int, help="generation limit, for the exceed rate (gen_len + 16 >= max_len)")
-    p.add_argument("--ngram-size", type=int, default=40, help="n of the repetition ratio (paper: 40)")
+    p.add_argument("--max-len", type=_positive_int,
+                   help="generation limit, for the exceed rate (gen_len + 16 >= max_len)")
+    p.add_argument("--ngram-size", type=_positive_int, default=40, help="n of the repetition ratio (paper: 40)")
     p.add_argument("--no-plot", action="store_true")
     p.set_defaults(func=run_analyze_command)
     return p
@@ -124,17 +259,24 @@ def add_analyze_parser(subparsers) -> argparse.ArgumentParser:
 def run_analyze_command(args: argparse.Namespace) -> int:
     from suite.eval.analyze import load_rollouts, plot_curves, step_statistics
 
+    out = args.out or args.rollouts.parent / f"{args.rollouts.stem}_analysis"
+    _output_dir(out, "--out" if args.out else "output directory")
     rollouts = load_rollouts(args.rollouts)
     if not rollouts:
         raise UserError("no rollouts in file", where=str(args.rollouts))
     token_ids_of = None
     if args.tokenizer:
-        from transformers import AutoTokenizer
+        _check_local_model(args.tokenizer, "--tokenizer",
+                           needs=("tokenizer_config.json", "tokenizer.json", "config.json"))
 
-        tok = AutoTokenizer.from_pretrained(args.tokenizer)
+        def load_tokenizer():
+            from transformers import AutoTokenizer
+
+            return AutoTokenizer.from_pretrained(args.tokenizer)
+
+        tok = _load("tokenizer", "--tokenizer", args.tokenizer, load_tokenizer)
         token_ids_of = lambda text: tok(text, add_special_tokens=False)["input_ids"]  # noqa: E731
     result = step_statistics(rollouts, max_len=args.max_len, ngram_size=args.ngram_size, token_ids_of=token_ids_of)
-    out = args.out or args.rollouts.parent / f"{args.rollouts.stem}_analysis"
     result["source"] = str(args.rollouts)
     write_json_atomic(Path(out) / "statistics.json", result)
     if not args.no_plot:

@@ -100,9 +100,8 @@ def write_report(run_dir: Path, *, out_dir: Path | None = None,
     """Write report.md (+ report_files/*.png) and a self-contained report.html to `out_dir` (default: the run
     directory); `experiments_package` gives the findings' statuses at the scales not run. Returns [report.md,
     report.html]."""
-    from suite.report import html, markdown, plots
-
-    data = collect(run_dir, experiments_package=experiments_package)
+    data = collect(run_dir, experiments_package=experiments_package)  # every input read and checked first
+    from suite.report import html, markdown, plots  # (matplotlib: imported only once there is something to plot)
     out_dir = Path(out_dir or run_dir)
     figures_dir = out_dir / "report_files"
     for er in data.experiments:

@@ -53,6 +53,12 @@ def eval_scalars(path: Path) -> tuple[dict[str, float], dict[str, float]]:
             raise UserError("expected an object", where=f"{path}: benchmarks.{name}")
         scalars[metric] = _number(b.get("accuracy"), f"{path}: benchmarks.{name}.accuracy")
         ses[metric] = _number(b.get("accuracy_se"), f"{path}: benchmarks.{name}.accuracy_se")
+        if not 0.0 <= scalars[metric] <= 1.0:
+            raise UserError(f"expected a fraction in [0, 1], got {scalars[metric]}",
+                            where=f"{path}: benchmarks.{name}.accuracy")
+        if ses[metric] < 0:
+            raise UserError(f"expected a standard error >= 0, got {ses[metric]}",
+                            where=f"{path}: benchmarks.{name}.accuracy_se")
     if set(scalars) == {M.benchmark_accuracy(b) for b in M.BENCHMARKS}:
         k = len(scalars)
         scalars[M.ACCURACY_AVG] = sum(scalars.values()) / k

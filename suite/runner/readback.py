@@ -7,6 +7,7 @@ The report, `promote` and the runner's own judging read a run directory only thr
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Mapping
 
@@ -24,7 +25,7 @@ def _read_json(path: Path, missing: str) -> dict:
         raise UserError(missing, where=str(path)) from None
     except OSError as exc:
         raise UserError(f"cannot read file: {exc.strerror}", where=str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, an integer too long
         raise UserError(f"damaged file, not valid JSON: {exc}", where=str(path)) from None
     if not isinstance(data, dict):
         raise UserError(f"expected a JSON object, got {type(data).__name__}", where=str(path))
@@ -40,12 +41,47 @@ def load_metrics(run_dir: Path, recipe_hash: str, seed: int) -> dict:
     for k in ("scalars", "curves"):
         if not isinstance(data.get(k), dict):
             raise UserError("required field is missing or not an object", where=f"{path}: {k}")
+    for name, value in data["scalars"].items():
+        if not _is_number(value):
+            raise UserError(f"expected a number, got {value!r}", where=f"{path}: scalars.{name}")
+    for name, curve in data["curves"].items():
+        _check_curve(curve, f"{path}: curves.{name}")
     se = data.get("scalar_se", {})
-    if not isinstance(se, dict) or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0
-                                       for v in se.values()):
+    if not isinstance(se, dict) or any(not _is_number(v) or v < 0 for v in se.values()):
         raise UserError("expected an object of non-negative numbers (a standard error per scalar)",
                         where=f"{path}: scalar_se")
+    if "provenance" in data and not isinstance(data["provenance"], dict):
+        raise UserError(f"expected an object, got {type(data['provenance']).__name__}", where=f"{path}: provenance")
     return data
+
+
+def _is_number(x) -> bool:
+    """A JSON number (NaN and infinities included, as the runner writes them), not a boolean."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    try:
+        float(x)
+    except OverflowError:  # an integer too large for a float
+        return False
+    return True
+
+
+def _check_curve(curve, where: str) -> None:
+    """{"step": [finite numbers], "value": [numbers or null]} of equal lengths, as the runner writes a curve."""
+    if not isinstance(curve, dict):
+        raise UserError(f"expected an object with 'step' and 'value' lists, got {type(curve).__name__}", where=where)
+    for k in ("step", "value"):
+        if not isinstance(curve.get(k), list):
+            raise UserError("required field is missing or not a list", where=f"{where}.{k}")
+    steps, values = curve["step"], curve["value"]
+    for i, x in enumerate(steps):
+        if not _is_number(x) or not math.isfinite(x):
+            raise UserError(f"expected a finite number, got {x!r}", where=f"{where}.step[{i}]")
+    for i, x in enumerate(values):
+        if x is not None and not _is_number(x):
+            raise UserError(f"expected a number or null, got {x!r}", where=f"{where}.value[{i}]")
+    if len(steps) != len(values):
+        raise UserError(f"has {len(steps)} steps but {len(values)} values", where=where)
 
 
 def arm_observations(run_dir: Path, arms: Mapping[str, ArmRun]) -> Observations:
@@ -78,7 +114,12 @@ def observations(run_dir: Path, exp: ExperimentSummary) -> Observations:
 def job_wall_time_s(run_dir: Path, recipe_hash: str, seed: int) -> float:
     """Wall time of one finished job in seconds, from its timing file (0 when the file or the field is missing)."""
     path = RunLayout(run_dir).timing_json(recipe_hash, seed)
-    return _read_json(path, "timing file is missing").get("wall_time_s", 0.0) if path.exists() else 0.0
+    if not path.exists():
+        return 0.0
+    wall = _read_json(path, "timing file is missing").get("wall_time_s", 0.0)
+    if not _is_number(wall) or not math.isfinite(wall) or wall < 0:
+        raise UserError(f"expected a non-negative number of seconds, got {wall!r}", where=f"{path}: wall_time_s")
+    return float(wall)
 
 
 def arm_wall_time_s(run_dir: Path, arm: ArmRun) -> float:
@@ -97,4 +138,23 @@ def read_run_info(run_dir: Path) -> dict:
     """run.json (what was asked: scale, experiments, seeds, overrides, jobs, command, started, references_root), or
     {} for a run directory without one."""
     path = RunLayout(run_dir).run_json
-    return _read_json(path, "run.json not found") if path.exists() else {}
+    if not path.exists():
+        return {}
+    data = _read_json(path, "run.json not found")
+    for k, (types, what) in _RUN_INFO_FIELDS.items():
+        if k in data and (not isinstance(data[k], types) or isinstance(data[k], bool)):
+            raise UserError(f"expected {what}, got {data[k]!r}", where=f"{path}: {k}")
+    return data
+
+
+#: run.json's fields and their types (each optional: older run directories lack some)
+_RUN_INFO_FIELDS = {
+    "scale": (str, "a string"),
+    "experiments": (list, "a list of experiment ids"),
+    "seeds": ((list, type(None)), "a list of seeds or null"),
+    "overrides": (dict, "an object"),
+    "jobs": (int, "an integer"),
+    "command": (str, "a string"),
+    "started": (str, "a date string"),
+    "references_root": ((str, type(None)), "a path or null"),
+}

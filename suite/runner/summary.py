@@ -15,6 +15,7 @@ failed (`error`) has `arms` and a `message`; one that ran has `arms`, `reference
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ from suite.experiment import Claim
 from suite.runner.layout import RunLayout
 
 SUMMARY_SCHEMA = "longcot.summary/1"
+#: The closed vocabularies a summary's fields take (suite.verdicts); anything else is a damaged file.
+STATUSES = (verdicts.RAN, verdicts.ERROR, verdicts.NOT_IMPLEMENTED, verdicts.NOT_EXECUTABLE)
+_NOT_JUDGED = (verdicts.NO_CHECKS, verdicts.ERROR, verdicts.NOT_IMPLEMENTED, verdicts.NOT_EXECUTABLE)
+CLAIM_VERDICTS = (verdicts.CLAIM_HOLDS, verdicts.CLAIM_NOT_REPRODUCED, verdicts.CLAIM_INCONCLUSIVE, *_NOT_JUDGED)
+REPRODUCTION_VERDICTS = (verdicts.MATCHES_REFERENCE, verdicts.DEVIATES_FROM_REFERENCE,
+                         verdicts.REFERENCE_INCONCLUSIVE, *_NOT_JUDGED)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,14 @@ class ArmRun:
     def from_dict(cls, d: Any, *, file: str = "summary.json", at: str = "arm") -> ArmRun:
         """`file` and `at` (the field path of `d`) name the place of a missing or mistyped field."""
         r = _Reader(file, at, d)
-        return cls(r.str_("recipe_hash"), tuple(r.list_of("seeds", int, "integers")))
+        recipe_hash = r.str_("recipe_hash")
+        if not re.fullmatch(r"[0-9a-f]{1,64}", recipe_hash):
+            r.fail("recipe_hash", f"expected a recipe hash (hex digits, as a job directory is named), got "
+                                  f"{recipe_hash!r}")
+        seeds = r.list_of("seeds", int, "integers")
+        if not seeds or any(s < 0 for s in seeds):
+            r.fail("seeds", f"expected a non-empty list of non-negative integers, got {seeds!r}")
+        return cls(recipe_hash, tuple(seeds))
 
 
 @dataclass(frozen=True)
@@ -89,11 +103,13 @@ class ExperimentSummary:
     def from_dict(cls, exp_id: str, d: Any, *, file: str = "summary.json", at: str | None = None) -> ExperimentSummary:
         """The entry stored under `experiments.<exp_id>` (`at` overrides that field path in error messages)."""
         r = _Reader(file, f"experiments.{exp_id}" if at is None else at, d)
-        status = r.str_("status")
+        status = r.one_of("status", STATUSES)
         ran = status == verdicts.RAN
         arms = checks = None
         if ran or status == verdicts.ERROR or "arms" in r.d:
             arms = {arm: ArmRun.from_dict(v, file=file, at=f"{r.at}.arms.{arm}") for arm, v in r.obj("arms").items()}
+            if ran and not arms:
+                r.fail("arms", "expected at least one arm for an experiment that ran")
         if ran or "checks" in r.d:
             checks = tuple(check_from_dict(c, file=file, at=f"{r.at}.checks[{i}]")
                            for i, c in enumerate(r.list_of("checks", dict, "objects")))
@@ -102,7 +118,8 @@ class ExperimentSummary:
             id=exp_id, title=r.str_("title"), version=r.int_("version"), status=status,
             claim=Claim(claim.str_("quote"), claim.str_("section"), claim.str_("evidence")),
             deviations=tuple(r.list_of("deviations", str, "strings")),
-            claim_verdict=r.str_("claim_verdict"), reproduction_verdict=r.str_("reproduction_verdict"),
+            claim_verdict=r.one_of("claim_verdict", CLAIM_VERDICTS),
+            reproduction_verdict=r.one_of("reproduction_verdict", REPRODUCTION_VERDICTS),
             message=None if ran else r.str_("message"),
             arms=arms,
             reference=r.opt("reference", str, "a string") if checks is not None else None,
@@ -141,7 +158,8 @@ def check_from_dict(d: Any, *, file: str = "summary.json", at: str = "check") ->
     observed = r.opt("observed", (int, float), "a number")
     expected = r.opt("expected", (int, float, str), "a number or a string")
     return CheckResult(
-        name=r.str_("name"), kind=r.str_("kind"), role=r.str_("role"), verdict=r.str_("verdict"),
+        name=r.str_("name"), kind=r.str_("kind"), role=r.one_of("role", verdicts.ROLES),
+        verdict=r.one_of("verdict", verdicts.CHECK_VERDICTS),
         metric=r.str_("metric"), arms=tuple(r.list_of("arms", str, "strings")),
         observed=None if observed is None else float(observed),
         expected=expected if expected is None or isinstance(expected, str) else float(expected),
@@ -162,7 +180,7 @@ def read_summary(run_dir: Path) -> RunSummary:
                         where=str(path)) from None
     except OSError as exc:
         raise UserError(f"cannot read summary.json: {exc.strerror}", where=str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, an integer too long
         raise UserError(f"damaged summary.json, not valid JSON: {exc}", where=str(path)) from None
     return RunSummary.from_dict(data, file=str(path))
 
@@ -195,6 +213,12 @@ class _Reader:
         x = self.key(k)
         if not isinstance(x, str):
             self.fail(k, f"expected a string, got {x!r}")
+        return x
+
+    def one_of(self, k: str, allowed: tuple[str, ...]) -> str:
+        x = self.str_(k)
+        if x not in allowed:
+            self.fail(k, f"expected one of {', '.join(map(repr, allowed))}, got {x!r}")
         return x
 
     def int_(self, k: str) -> int:
