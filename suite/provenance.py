@@ -30,13 +30,22 @@ def library_versions() -> dict[str, str]:
 
 
 def git_commit(root: Path | None = None) -> str:
-    root = root or Path(__file__).resolve().parent.parent
+    """The checkout's commit, with "+dirty" when tracked files differ from it; "unknown" when `root` (default: the
+    directory above the `suite` package) is not the top of a git checkout, e.g. an installed package.
+
+    Read-only: `--no-optional-locks` (and GIT_OPTIONAL_LOCKS=0) stop `git status` from refreshing the index, which
+    takes `.git/index.lock` and would make a git command the user runs meanwhile in the checkout fail."""
+    root = Path(root) if root is not None else Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():  # a directory, or a file in a worktree / submodule
+        return "unknown"
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+        sha = subprocess.run(["git", "--no-optional-locks", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=5, env=env)
         if sha.returncode != 0:
             return "unknown"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True, timeout=5, env=env)
         return sha.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"

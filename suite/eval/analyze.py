@@ -25,6 +25,7 @@ response- and question-level keyword rate, coding rate, repetition ratio (n-gram
 
 from __future__ import annotations
 
+import io
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from suite.atomic import write_bytes_atomic
 from suite.errors import UserError
 from suite.eval.benchmarks import read_jsonl
 from suite.metrics import keywords, length, names
@@ -167,6 +169,9 @@ def step_statistics(rollouts: Sequence[dict[str, Any]], *, max_len: int | None =
 
 def plot_curves(result: dict[str, Any], out_path: str | Path) -> Path:
     """One PNG with a small panel per curve against the training step."""
+    from suite.mplcache import configure_matplotlib
+
+    configure_matplotlib()  # before matplotlib loads: its cache never goes to $HOME
     import matplotlib
 
     matplotlib.use("Agg")
@@ -186,8 +191,8 @@ def plot_curves(result: dict[str, Any], out_path: str | Path) -> Path:
     fig.tight_layout()
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.tmp.png")
-    fig.savefig(tmp, dpi=100)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
-    tmp.replace(out_path)
+    write_bytes_atomic(out_path, buf.getvalue())
     return out_path

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
+from suite.mplcache import configure_matplotlib
+
+configure_matplotlib()  # before matplotlib loads: its cache never goes to $HOME
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # no display needed; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402

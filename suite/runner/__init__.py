@@ -3,6 +3,7 @@
     plan.py      experiments at a scale → jobs (recipe × seed), deduplicated by recipe hash
     collect.py   an external engine's outputs (evaluation summary, rollout statistics) → an arm's metrics.json
     execute.py   run the unfinished jobs (dependency waves, process pool); per-seed metrics.json and timing.json
+    lifeline.py  pool workers die with the runner (a killed run leaves no process that could still write a result)
     judge.py     observations → checks against the reference → verdicts, per experiment
     summary.py   the typed summary (RunSummary, ExperimentSummary, ArmRun) and `read_summary`
     readback.py  a finished run read back: metrics, observations, wall times, recipes, run.json

@@ -3,6 +3,10 @@
 Per job: seed everything from the job's seed, run the recipe in its workdir, validate what it returned, then write
 `timing.json` and `metrics.json` atomically (metrics last, so its presence means "finished"). A seed whose metrics file
 holds the same hash and seed is skipped, so an interrupted run resumes where it stopped.
+
+Interruptions leave nothing that outlives them: pool processes die with the runner (`suite.runner.lifeline`; a
+worker whose runner is gone writes no result), and the temporary files of writes cut short by a kill are removed from
+the run directory when the next run starts (`suite.atomic.remove_stale_temp_files`).
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Callable
 
 from suite import provenance
-from suite.atomic import write_json_atomic, write_text_atomic
+from suite.atomic import remove_stale_temp_files, write_json_atomic, write_text_atomic
 from suite.determinism import seed_everything
 from suite.errors import UserError
 from suite.metrics.names import CATALOG
 from suite.recipes import JobContext, recipe_to_dict
 from suite.runner.layout import RunLayout
+from suite.runner.lifeline import die_with_parent, exit_if_orphaned
 from suite.runner.plan import Job, Plan
 
 METRICS_SCHEMA = "longcot.metrics/1"
@@ -85,15 +91,11 @@ def execute_job(job: Job, layout: RunLayout, queue=None) -> tuple[str, str | Non
         out = validate_job_output(job.recipe.run(job.seed, JobContext(workdir, deps, report)), job)
     except Exception as exc:  # recorded and reported; the other jobs go on
         text = f"{type(exc).__name__}: {exc}"
+        exit_if_orphaned()
         write_text_atomic(layout.error_txt(job.hash, job.seed), text + "\n\n" + traceback.format_exc())
         return job.key, text
     wall = time.perf_counter() - t0
-    write_json_atomic(layout.timing_json(job.hash, job.seed), {
-        "wall_time_s": round(wall, 3),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "finished": provenance.timestamp(),
-    })
-    write_json_atomic(layout.metrics_json(job.hash, job.seed), {
+    metrics = {
         "schema": METRICS_SCHEMA,
         "recipe_hash": job.hash,
         "recipe_kind": job.recipe.kind,
@@ -101,7 +103,15 @@ def execute_job(job: Job, layout: RunLayout, queue=None) -> tuple[str, str | Non
         "scalars": out["scalars"],
         "curves": out["curves"],
         "provenance": provenance.collect(),
+    }
+    exit_if_orphaned()  # a pool worker whose runner was killed writes no result
+    write_json_atomic(layout.timing_json(job.hash, job.seed), {
+        "wall_time_s": round(wall, 3),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "finished": provenance.timestamp(),
     })
+    exit_if_orphaned()  # checked again right before the write that marks the job finished
+    write_json_atomic(layout.metrics_json(job.hash, job.seed), metrics)
     layout.error_txt(job.hash, job.seed).unlink(missing_ok=True)  # an earlier failure of this seed is history now
     return job.key, None
 
@@ -120,14 +130,18 @@ def _waves(jobs: tuple[Job, ...]) -> list[list[Job]]:
 def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
             on_event: Callable[[str], None] | None = None) -> dict[str, str]:
     """Write each recipe's recipe.json and run every unfinished job of the plan, `jobs` processes at a time.
-    Returns {job key: error text} for failed jobs (dependants of a failed job are not run)."""
+    Returns {job key: error text} for failed jobs (dependants of a failed job are not run). First removes the
+    temporary files that an interrupted run left in the run directory (and says how many)."""
     layout = RunLayout(run_dir)
+    stale = remove_stale_temp_files(layout.root)
     for h, recipe in plan.recipes.items():
         write_json_atomic(layout.recipe_json(h), recipe_to_dict(recipe))
     todo = [j for j in plan.jobs if not is_finished(layout.root, j)]
     errors: dict[str, str] = {}
     say = on_event or (lambda msg: None)
     say(f"{len(plan.jobs)} job(s), {len(plan.jobs) - len(todo)} already finished, {len(todo)} to run")
+    if stale:
+        say(f"removed {len(stale)} temporary file(s) left by an interrupted run")
     if not todo:
         return errors
 
@@ -176,7 +190,11 @@ class _DirectQueue:
 
 def _run_pool(wave, layout, jobs, bar, errors, say):
     ctx = mp.get_context("spawn")  # fresh interpreters: no inherited torch thread pools or RNG state
-    with ctx.Manager() as manager:
+    # Every process started here dies with this one, even if it is SIGKILLed (suite.runner.lifeline).
+    lifeline = (die_with_parent, (os.getpid(),))
+    manager = SyncManager(ctx=ctx)
+    manager.start(*lifeline)
+    with manager:
         queue = manager.Queue()
         stop = threading.Event()
 
@@ -190,7 +208,8 @@ def _run_pool(wave, layout, jobs, bar, errors, say):
 
         t = threading.Thread(target=drain, daemon=True)
         t.start()
-        with ProcessPoolExecutor(max_workers=min(jobs, len(wave)), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(wave)), mp_context=ctx, initializer=lifeline[0],
+                                 initargs=lifeline[1]) as pool:
             futures = {}
             for j in wave:
                 futures[pool.submit(execute_job, j, layout, queue)] = j

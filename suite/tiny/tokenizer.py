@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from suite.atomic import write_text_atomic
+
 PAD, BOS, EOS, UNK = "<pad>", "<bos>", "<eos>", "<unk>"
 SPECIALS = (PAD, BOS, EOS, UNK)
 BOX_OPEN, BOX_CLOSE = "\\boxed{", "}"
@@ -75,7 +77,7 @@ class TinyTokenizer:
     def save(self, path: str | Path) -> None:
         payload = {"format": FORMAT, "tokens": self.tokens,
                    "special": {"pad": PAD, "bos": BOS, "eos": EOS, "unk": UNK}}
-        Path(path).write_text(json.dumps(payload, indent=1) + "\n")
+        write_text_atomic(Path(path), json.dumps(payload, indent=1) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> TinyTokenizer:
