@@ -55,8 +55,12 @@ class _Session:
             seeds = tuple(int(s) for s in opt("longcot_seeds").split(",")) if opt("longcot_seeds") else None
             out = Path(opt("longcot_out") or Path("runs") / f"pytest-{self.scale}")
             refs = Path(opt("longcot_references")) if opt("longcot_references") else default_root()
-            self.summary, _ = runner.run(self.experiments, self.scale, out, seeds=seeds, jobs=opt("longcot_jobs"),
-                                         references_root=refs, progress=False, command="pytest --longcot-scale")
+            try:
+                self.summary, _ = runner.run(self.experiments, self.scale, out, seeds=seeds,
+                                             jobs=opt("longcot_jobs"), references_root=refs, progress=False,
+                                             command="pytest --longcot-scale")
+            except UserError as exc:  # bad input (a missing references folder, a bad seed): one line, no traceback
+                pytest.fail(str(exc), pytrace=False)
         return self.summary
 
 

@@ -48,3 +48,12 @@ def test_only_selects_experiments_and_unknown_ids_are_usage_errors(synth):
 def test_without_the_option_the_plugin_collects_nothing(synth):
     synth.makepyfile("def test_plain():\n    assert True\n")
     synth.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_bad_input_fails_each_item_with_one_line_and_no_traceback(synth):
+    res = synth.runpytest_subprocess(
+        "--longcot-scale", "tiny", "--longcot-experiments", "synthetic_experiments", "--longcot-only", "synth-length",
+        "--longcot-out", str(synth.path / "run"), "--longcot-references", str(synth.path / "missing"),
+    )
+    res.stdout.fnmatch_lines(["*missing: references directory does not exist*"])
+    assert "Traceback" not in res.stdout.str() and not (synth.path / "run").exists()
