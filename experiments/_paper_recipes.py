@@ -94,6 +94,21 @@ RL_T7 = PaperRLRecipe(
     init=SFT_LONG_LLAMA, num_episodes=4, samples_per_prompt=4, critic_learning_rate=9e-6, table="Table 7",
 )
 
+#: Stated deviations of every finding that runs RL_T7 (§3.2, §3.3, §5.1).
+T7_DEVIATIONS = (
+    "Table 7 lists one discount factor, gamma = 1, for its cosine + repetition-penalty runs; the recipe applies it to "
+    "both reward channels (gamma_c = gamma_p = 1), although every released script with the repetition penalty uses "
+    "gamma_p = 0.99; no script for these runs was released to settle it.",
+    "The Table 7 runs' rule grader is assumed to be the released section-4 scripts' (the fork's default score_fn, "
+    "hendrycks); App. E.1 names SymEval and says some RL runs used an earlier grader version.",
+)
+#: Stated deviation of every finding whose table holds the emergent long-CoT SFT model (Tables 1, 2; Table 5's start).
+ONE_SFT_FOR_TWO_TABLES = (
+    "One SFT recipe stands for both Table 1's emergent SFT (54.1 on MATH-500; also Table 2's 100% MATH row) and "
+    "Table 5's SFT start point (50.4, takeaway-4.6): the paper does not say what differs between the two models, so "
+    "at most one of the two MATH-500 cells can agree with a run."
+)
+
 # --- §4.1 (Table 8): classic reward, 8 x 8, critic 4.5e-6 --------------------------------------------------------------
 # Figure 2a plots MATH-500 per iteration: every checkpoint the script saves (--save_steps 8) is evaluated.
 RL_T8_LLAMA_CLASSIC = PaperRLRecipe(

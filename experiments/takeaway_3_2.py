@@ -7,7 +7,7 @@ after RL" (MATH-500). Per-point values exist only in the Figure 1 plot.
 
 from dataclasses import replace
 
-from experiments._paper_recipes import RL_T7, SFT_SCALING
+from experiments._paper_recipes import RL_T7, SFT_SCALING, T7_DEVIATIONS
 from suite.checks import Directional
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
@@ -41,11 +41,7 @@ EXPERIMENT = Experiment(
             deviations=(
                 "Which N the Figure 1 RL points start from is not stated; N=256 is assumed (the released "
                 "section_3.1 scripts' N=256 SFT runs, shared with takeaway-3.1).",
-                "Table 7 lists one discount factor, gamma = 1, for its cosine + repetition-penalty runs; the recipe "
-                "applies it to both reward channels (gamma_c = gamma_p = 1), although every released script with the "
-                "repetition penalty uses gamma_p = 0.99; no script for these runs was released to settle it.",
-                "The Table 7 runs' rule grader is assumed to be the released section-4 scripts' (the fork's default "
-                "score_fn, hendrycks); App. E.1 names SymEval and says some RL runs used an earlier grader version.",
+                *T7_DEVIATIONS,
             ),
         ),
     },

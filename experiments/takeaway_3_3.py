@@ -7,7 +7,13 @@ better and gain more from RL.
 
 from dataclasses import replace
 
-from experiments._paper_recipes import RL_T7, SFT_CONSTRUCTED_LLAMA, SFT_LONG_LLAMA
+from experiments._paper_recipes import (
+    ONE_SFT_FOR_TWO_TABLES,
+    RL_T7,
+    SFT_CONSTRUCTED_LLAMA,
+    SFT_LONG_LLAMA,
+    T7_DEVIATIONS,
+)
 from suite.checks import Directional, table_agreement
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
@@ -43,14 +49,8 @@ EXPERIMENT = Experiment(
             deviations=(
                 "The Action Prompting code is not released (official repo issue #6); the constructed data cannot be "
                 "regenerated exactly.",
-                "One SFT recipe stands for both Table 1's emergent SFT (54.1 on MATH-500; also Table 2's 100% MATH "
-                "row) and Table 5's SFT start point (50.4, takeaway-4.6): the paper does not say what differs "
-                "between the two models, so at most one of the two MATH-500 cells can agree with a run.",
-                "Table 7 lists one discount factor, gamma = 1, for its cosine + repetition-penalty runs; the recipe "
-                "applies it to both reward channels (gamma_c = gamma_p = 1), although every released script with the "
-                "repetition penalty uses gamma_p = 0.99; no script for these runs was released to settle it.",
-                "The Table 7 runs' rule grader is assumed to be the released section-4 scripts' (the fork's default "
-                "score_fn, hendrycks); App. E.1 names SymEval and says some RL runs used an earlier grader version.",
+                ONE_SFT_FOR_TWO_TABLES,
+                *T7_DEVIATIONS,
             ),
         ),
     },

@@ -6,9 +6,9 @@ toward the context limit, the exceed rate rises and levels off below 1, and accu
 """
 
 from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
-from experiments._shapes import COLLAPSE, LIMIT_FRACTION
+from experiments._shapes import instability_checks
 from experiments._tiny_recipes import PROBE, RL_CLASSIC, TINY_DEVIATIONS
-from suite.checks import ChangeAgreement, Drawdown, PlateauBelow, ReachesFraction, Trend
+from suite.checks import ChangeAgreement
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
@@ -28,12 +28,7 @@ EXPERIMENT = Experiment(
             checks=(
                 # the claim, as §4.1 states it: length grows until it runs into the context limit, accuracy collapses
                 # at those iterations, and the exceed rate levels off below 1
-                Trend("length grows under the classic reward", M.RESPONSE_LENGTH, arm="classic", window=(0.0, 0.5)),
-                ReachesFraction("length runs into the generation limit", M.RESPONSE_LENGTH, arm="classic",
-                                limit=PROBE.max_new_tokens, fraction=LIMIT_FRACTION),
-                Drawdown("accuracy collapses once length saturates", M.TRAIN_ACCURACY, arm="classic",
-                         min_drop=COLLAPSE),
-                PlateauBelow("the exceed rate levels off below 1", M.EXCEED_RATE, arm="classic", level=1.0),
+                *instability_checks("classic", PROBE.max_new_tokens),
                 # reproduction: what the classic reward did to the SFT policy, against what it did in the reference
                 ChangeAgreement("length change under RL agrees with the reference", M.RESPONSE_LENGTH, arm="classic"),
                 ChangeAgreement("exceed-rate change agrees with the reference", M.EXCEED_RATE, arm="classic"),
@@ -45,18 +40,8 @@ EXPERIMENT = Experiment(
             recipes={"llama_classic": RL_T8_LLAMA_CLASSIC, "qwen_classic": RL_T8_QWEN_CLASSIC},
             seeds=(42,),
             checks=(
-                Trend("Llama: length grows", M.RESPONSE_LENGTH, arm="llama_classic", window=(0.0, 0.5)),
-                ReachesFraction("Llama: length runs into the context limit", M.RESPONSE_LENGTH, arm="llama_classic",
-                                limit=RL_T8_LLAMA_CLASSIC.generate_max_len, fraction=LIMIT_FRACTION),
-                Drawdown("Llama: accuracy collapses once length saturates", M.TRAIN_ACCURACY, arm="llama_classic",
-                         min_drop=COLLAPSE),
-                PlateauBelow("Llama: the exceed rate levels off below 1", M.EXCEED_RATE, arm="llama_classic", level=1.0),
-                Trend("Qwen: length grows", M.RESPONSE_LENGTH, arm="qwen_classic", window=(0.0, 0.5)),
-                ReachesFraction("Qwen: length runs into the context limit", M.RESPONSE_LENGTH, arm="qwen_classic",
-                                limit=RL_T8_LLAMA_CLASSIC.generate_max_len, fraction=LIMIT_FRACTION),
-                Drawdown("Qwen: accuracy collapses once length saturates", M.TRAIN_ACCURACY, arm="qwen_classic",
-                         min_drop=COLLAPSE),
-                PlateauBelow("Qwen: the exceed rate levels off below 1", M.EXCEED_RATE, arm="qwen_classic", level=1.0),
+                *instability_checks("llama_classic", RL_T8_LLAMA_CLASSIC.generate_max_len, "Llama"),
+                *instability_checks("qwen_classic", RL_T8_QWEN_CLASSIC.generate_max_len, "Qwen"),
             ),
             deviations=(
                 "Figure 2(c)'s length of terminated CoTs is the quantity the official code logs as "

@@ -6,7 +6,14 @@ then RL as in §3.2 on MATH train: the mix gives the most balanced performance a
 
 from dataclasses import replace
 
-from experiments._paper_recipes import RL_T7, SFT_LONG_LLAMA, SFT_MIX, SFT_WEBIT
+from experiments._paper_recipes import (
+    ONE_SFT_FOR_TWO_TABLES,
+    RL_T7,
+    SFT_LONG_LLAMA,
+    SFT_MIX,
+    SFT_WEBIT,
+    T7_DEVIATIONS,
+)
 from suite.checks import Directional, table_agreement
 from suite.experiment import Arm, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
@@ -43,14 +50,8 @@ EXPERIMENT = Experiment(
                 "The WebInstruct SFT data is one unfiltered QwQ-32B-Preview response per prompt (§5.1); the teacher's "
                 "sampling settings for it are not stated, and App. E.2's QwQ settings (t=1.0, top-p 0.95, 8,192 "
                 "tokens) are assumed. The mixture is \"about\" 50% / 50%, encoded as 0.5 / 0.5.",
-                "One SFT recipe stands for both Table 1's emergent SFT (54.1 on MATH-500; also Table 2's 100% MATH "
-                "row) and Table 5's SFT start point (50.4, takeaway-4.6): the paper does not say what differs "
-                "between the two models, so at most one of the two MATH-500 cells can agree with a run.",
-                "Table 7 lists one discount factor, gamma = 1, for its cosine + repetition-penalty runs; the recipe "
-                "applies it to both reward channels (gamma_c = gamma_p = 1), although every released script with the "
-                "repetition penalty uses gamma_p = 0.99; no script for these runs was released to settle it.",
-                "The Table 7 runs' rule grader is assumed to be the released section-4 scripts' (the fork's default "
-                "score_fn, hendrycks); App. E.1 names SymEval and says some RL runs used an earlier grader version.",
+                ONE_SFT_FOR_TWO_TABLES,
+                *T7_DEVIATIONS,
             ),
         ),
     },

@@ -109,12 +109,8 @@ class SlopeEstimate:
         return p_down if increasing else p_up
 
 
-def ols_slope(x, y) -> tuple[float, float]:
-    """Ordinary least squares slope of y on x and its standard error.
-
-    >>> ols_slope([0, 1, 2, 3], [1, 3, 5, 7])
-    (2.0, 0.0)
-    """
+def _ols_fit(x, y) -> tuple[float, np.ndarray, np.ndarray, float]:
+    """(slope, centred x, residuals, sum of squares of centred x) of the least-squares line of y on x."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.size < 3:
@@ -124,9 +120,17 @@ def ols_slope(x, y) -> tuple[float, float]:
     if sxx == 0:
         raise ValueError("all x values are equal")
     slope = float(xc @ (y - y.mean())) / sxx
-    resid = y - y.mean() - slope * xc
-    se = math.sqrt(float(resid @ resid) / (x.size - 2) / sxx)
-    return slope, se
+    return slope, xc, y - y.mean() - slope * xc, sxx
+
+
+def ols_slope(x, y) -> tuple[float, float]:
+    """Ordinary least squares slope of y on x and its standard error.
+
+    >>> ols_slope([0, 1, 2, 3], [1, 3, 5, 7])
+    (2.0, 0.0)
+    """
+    slope, xc, resid, sxx = _ols_fit(x, y)
+    return slope, math.sqrt(float(resid @ resid) / (xc.size - 2) / sxx)
 
 
 def slope_interval(steps, curves, *, confidence: float = 0.95) -> SlopeEstimate:
@@ -179,18 +183,10 @@ def hac_slope(x, y, *, lags: int | None = None) -> tuple[float, float]:
 
     With uncorrelated residuals and lags=0 it is White's heteroscedasticity-robust SE.
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.size < 3:
-        raise ValueError("a slope needs at least 3 points")
-    xc = x - x.mean()
-    sxx = float(xc @ xc)
-    if sxx == 0:
-        raise ValueError("all x values are equal")
-    slope = float(xc @ (y - y.mean())) / sxx
-    resid = y - y.mean() - slope * xc
-    lags = newey_west_lags(x.size) if lags is None else lags
-    var = _hac_variance(xc * resid, lags) / sxx**2 * x.size / (x.size - 2)  # small-sample factor n/(n-2)
+    slope, xc, resid, sxx = _ols_fit(x, y)
+    n = xc.size
+    lags = newey_west_lags(n) if lags is None else lags
+    var = _hac_variance(xc * resid, lags) / sxx**2 * n / (n - 2)  # small-sample factor n/(n-2)
     return slope, math.sqrt(var)
 
 
@@ -221,31 +217,24 @@ def t_test(diff: float, se: float, df: float) -> tuple[float, float, float]:
     return float(2 * dist.sf(abs(t))), float(dist.sf(t)), float(dist.cdf(t))
 
 
-def normal_test(diff: float, se: float) -> tuple[float, float, float]:
-    """(p two-sided, p for diff > 0, p for diff < 0) of a difference with a known standard error (z-test).
+def satterthwaite(variances, dofs) -> tuple[float, float]:
+    """(standard error, degrees of freedom) of a sum of independent variance components, component i estimated on
+    dofs[i] degrees of freedom (Welch-Satterthwaite); a component with dof None is taken as known (infinite df).
 
-    >>> [round(p, 4) for p in normal_test(1.96, 1.0)]
-    [0.05, 0.025, 0.975]
+    >>> satterthwaite([1.0, 1.0], [4, 4])   # two equal components on 4 df each: df 8
+    (1.414..., 8.0)
     """
-    if se <= 0 or not math.isfinite(se):
-        return (1.0 if diff == 0 else 0.0, 0.0 if diff > 0 else 1.0, 0.0 if diff < 0 else 1.0)
-    z = diff / se
-    norm = _scipy_stats().norm
-    return float(2 * norm.sf(abs(z))), float(norm.sf(z)), float(norm.cdf(z))
+    v = [float(x) for x in variances]
+    den = sum(x * x / d for x, d in zip(v, dofs) if d and x > 0)
+    return math.sqrt(sum(v)), (sum(v) ** 2 / den if den > 0 else math.inf)
 
 
 def satterthwaite_test(diff: float, variances, dofs) -> tuple[float, float, float, float]:
-    """(se, df, p two-sided, p for diff > 0) of a difference whose variance is a sum of independent components, each
-    estimated with `dofs[i]` degrees of freedom (Welch-Satterthwaite); a component with dof None is known exactly."""
-    v = [float(x) for x in variances]
-    se = math.sqrt(sum(v))
-    den = sum(x * x / d for x, d in zip(v, dofs) if d and x > 0)
-    df = sum(v) ** 2 / den if den > 0 else math.inf
-    if se == 0:
-        return 0.0, df, (1.0 if diff == 0 else 0.0), (0.0 if diff > 0 else 1.0)
-    dist = _scipy_stats().norm if math.isinf(df) else _scipy_stats().t(df)
-    t = diff / se
-    return se, df, float(2 * dist.sf(abs(t))), float(dist.sf(t))
+    """(se, df, p two-sided, p for diff > 0) of a difference whose variance is a sum of independent components
+    (`satterthwaite`)."""
+    se, df = satterthwaite(variances, dofs)
+    p_two, p_greater, _ = t_test(diff, se, df)
+    return se, df, p_two, p_greater
 
 
 def moving_average(y, window: int) -> np.ndarray:

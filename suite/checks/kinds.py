@@ -140,16 +140,14 @@ def difference_error(a: ScalarSample, b: ScalarSample) -> tuple[float, float, st
             words.append("one run (within-run SE)")
         else:
             return None
-    var = sum(parts)
-    den = sum(v * v / d for v, d in zip(parts, dofs) if d and v > 0)
-    df = var**2 / den if den > 0 else math.inf
+    se, df = stats.satterthwaite(parts, dofs)
     if all(d is not None for d in dofs):
         basis = f"seed spread ({a.n} and {b.n} seeds)"
     elif all(d is None for d in dofs):
         basis = "within-run standard errors (one run per arm: evaluation noise only, training variance not included)"
     else:
         basis = f"seed spread and within-run SE ({words[0]}; {words[1]}): training variance only where seeds exist"
-    return var, df, basis
+    return se**2, df, basis
 
 
 def reduce_curve(curves: np.ndarray, reduce: Reduce) -> np.ndarray:

@@ -6,8 +6,7 @@ torch; `suite.tiny.sft.SFTConfig` is the same class.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class SFTConfig:
 
     def __post_init__(self):
         from suite.errors import UserError
+        from suite.recipes.base import validate_fields
         from suite.tiny.task import FAMILIES
         from suite.tiny.traces import ALL_STYLES
 
@@ -68,10 +68,7 @@ class SFTConfig:
         for f in ("n_layer", "n_head", "n_embd", "block_size", "log_every", "eval_max_new_tokens"):
             if getattr(self, f) < 1:
                 raise UserError(f"SFTConfig.{f} must be >= 1, got {getattr(self, f)}")
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, float) and not math.isfinite(v):
-                raise UserError(f"SFTConfig.{f.name} must be a finite number, got {v}")
+        validate_fields(self)  # every field of its annotated type, every number finite
         if self.steps > MAX_SFT_STEPS:
             raise UserError(f"SFTConfig.steps must be <= {MAX_SFT_STEPS:,}, got {self.steps:,}")
         for f in ("lr", "eval_temperature"):

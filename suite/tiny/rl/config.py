@@ -9,10 +9,10 @@ top-p 1.0, generation limit 14336 tokens (the reward's `max_len`), GAE lambda 1.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields
 
 from suite.errors import UserError
+from suite.recipes.base import validate_fields
 from suite.rewards.settings import SPEC_COSINE, ClassicRewardSetting, CosineRewardSetting, RewardSpec
 
 ALGORITHMS = ("ppo", "grpo", "reinforce++")
@@ -77,10 +77,7 @@ class RLConfig:
                   "eval_size", "train_batch_size", "repetition_ngram_size"):
             if getattr(self, f) < 1:
                 raise UserError(f"RLConfig.{f} must be >= 1, got {getattr(self, f)}")
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, float) and not math.isfinite(v):
-                raise UserError(f"RLConfig.{f.name} must be a finite number, got {v}")
+        validate_fields(self)  # every field of its annotated type, every number finite
         if self.steps > MAX_STEPS:
             raise UserError(f"RLConfig.steps must be <= {MAX_STEPS:,} (a tiny PPO step takes ~1-2 s on one core), "
                             f"got {self.steps:,}")
