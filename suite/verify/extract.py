@@ -38,6 +38,7 @@ tests/suite/verify/test_extract_linear_time.py times this over generated adversa
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 MAX_RESPONSE_CHARS = 400_000
 
@@ -155,3 +156,156 @@ def extract_gold(gold_raw: str) -> str:
     """
     boxed = last_boxed_only_string(gold_raw)
     return remove_boxed(boxed) if boxed is not None else gold_raw.strip()
+
+
+# --- The final answer of a whole response (the symbolic grader's extraction) ------------------------------------------
+
+MAX_FINAL_BOXES = 8  # more boxes than this in one final answer is not an answer
+BOX_GAP_CHARS = 40  # boxes separated by at most this much connecting text ("," "and" "$ and $") form one answer
+_BOX_JOIN = re.compile(r"^(?:\\text\{\s*and\s*\}|\\q?quad\b|\band\b|[\s,;.&$()\[\]\\])*+$")
+_HEDGE_WORD = re.compile(r"\bor\b|\\lor\b|\\vee\b", re.IGNORECASE)
+_FINAL_PHRASE = re.compile(r"(?:final answer|the answer)\s*+(?:is|:)\s*+:?+", re.IGNORECASE)
+_SPECIAL_MARKER = re.compile(r"<\|[^|<>\n]{1,40}\|>|</?(?:think|answer|s)>")
+_HAS_VALUE = re.compile(r"\d|\$|\\[a-zA-Z(\[]")
+_STATES_VALUE = re.compile(r"\d|\$|\\[a-zA-Z(\[]|^\(?[A-Za-z]\)?(?![A-Za-z'])")  # a value, or a letter (`B`, `(x)`)
+_THINKING = (("<think>", "</think>"), ("<|begin_of_thought|>", "<|end_of_thought|>"))
+RAW_TAIL_CHARS = 1_000  # with no box and no "answer is", math-verify reads the last paragraph, at most this long
+PROMPT_ECHO_MIN_CHARS = 20
+
+
+@dataclass(frozen=True)
+class FinalAnswer:
+    """What a response answers. `text` is handed to math-verify: the answer itself, or, when `raw`, text for
+    math-verify to read the answer from (the final boxes as written, a sentence, a paragraph). `stated` is the answer
+    as a person would quote it (box contents, joined), what the suite logs as the extracted answer."""
+
+    text: str
+    raw: bool = False
+    stated: str = ""
+    source: str = "box"  # "box", "phrase" ("the answer is ..."), or "tail" (the last paragraph, no answer marked)
+
+
+def _box_before(text: str, end: int) -> tuple[int, str] | None:
+    """The last complete `\\boxed{}` / `\\fbox{}` that starts before `end`: (start, box)."""
+    while end > 0:
+        idx = max(text.rfind(cmd, 0, end) for cmd in _BOX_COMMANDS)
+        if idx < 0:
+            return None
+        box = last_boxed_only_string(text[idx:end])
+        if box is not None and text.startswith(box, idx):
+            return idx, box
+        end = idx
+    return None
+
+
+def _final_boxes(text: str) -> tuple[int, int, str] | None:
+    """(start, end, stated) of the final boxed answer: the last box, with the boxes just before it when only
+    connecting text separates them (`\\boxed{3}, \\boxed{5}` states "3, 5"); boxes separated by "or" are a hedge and
+    state "3 or 5", which the comparison refuses."""
+    last = _box_before(text, len(text))
+    if last is None:
+        return None
+    start, box = last
+    end = start + len(box)
+    contents = [remove_boxed(box)]
+    hedge = False
+    while len(contents) <= MAX_FINAL_BOXES:
+        prev = _box_before(text, start)
+        if prev is None:
+            break
+        gap = text[prev[0] + len(prev[1]) : start]
+        if len(gap) > BOX_GAP_CHARS:
+            break
+        if _HEDGE_WORD.search(gap):
+            hedge = True
+        elif not _BOX_JOIN.match(gap):
+            break
+        start = prev[0]
+        contents.insert(0, remove_boxed(prev[1]))
+    distinct = list(dict.fromkeys(contents))
+    return start, end, (" or " if hedge else ", ").join(distinct)
+
+
+def _first_sentence(text: str) -> str:
+    """`text` up to the first full stop followed by whitespace outside `$...$` (`$14{,}916$. I hope it is correct.`
+    -> `$14{,}916$`); a decimal point is never followed by whitespace."""
+    in_math = False
+    for i, ch in enumerate(text):
+        if ch == "$" and (i == 0 or text[i - 1] != "\\"):
+            in_math = not in_math
+        elif ch == "." and not in_math and (i + 1 == len(text) or text[i + 1].isspace()):
+            return text[:i]
+    return text
+
+
+def locate_final_answer(text: str) -> FinalAnswer | None:
+    """The final answer a response states, from a response of any length; None when it states none.
+
+    The latest statement wins: the final boxed answer (`_final_boxes`), or the first sentence after a later "the
+    answer is" / "final answer:" when it holds a value (raw text for math-verify, which reads `The largest $n$ is 34`
+    as 34). With neither: the last paragraph that holds a value (`_last_paragraph_with_a_value`; raw: math-verify
+    takes the last number or math segment in it), unless the response was cut off inside an open thinking block
+    (`<think>` or `<|begin_of_thought|>` never closed), whose last number is reasoning, not an answer. Reads at most the last `MAX_RESPONSE_CHARS` characters; linear time.
+    """
+    if not isinstance(text, str):
+        return None
+    text = response_tail(text)
+    boxes = _final_boxes(text)
+    phrase = _last(_FINAL_PHRASE, text)
+    if phrase is not None and (boxes is None or phrase.start() > boxes[0]):
+        stated = _first_sentence(text[phrase.end() : phrase.end() + RAW_TAIL_CHARS].split("\n", 1)[0]).strip()
+        if _STATES_VALUE.search(stated):  # "the answer is correct" states no answer
+            return FinalAnswer(stated, raw=True, stated=stated, source="phrase")
+    if boxes is not None:
+        start, end, stated = boxes
+        return FinalAnswer(text[start:end], raw=True, stated=stated)
+    if any(text.rfind(open_) > text.rfind(close) for open_, close in _THINKING):
+        return None  # cut off while still thinking: the last number in the reasoning is not an answer
+    tail = _last_paragraph_with_a_value(text)
+    return FinalAnswer(tail, raw=True, stated=tail, source="tail") if tail else None
+
+
+def _last_paragraph_with_a_value(text: str, max_paragraphs: int = 8) -> str | None:
+    """The last paragraph (of the last `max_paragraphs`) that holds a number or math, without markers such as
+    `<|end_of_solution|>`, at most its last `RAW_TAIL_CHARS` characters: a closing "I think that's the answer." is
+    skipped for the paragraph before it."""
+    end = len(text)
+    for _ in range(max_paragraphs):
+        start = text.rfind("\n\n", 0, end)
+        paragraph = _SPECIAL_MARKER.sub(" ", text[start + 2 if start >= 0 else 0 : end]).strip()[-RAW_TAIL_CHARS:]
+        if _HAS_VALUE.search(paragraph):
+            return paragraph
+        if start < 0:
+            return None
+        end = start
+    return None
+
+
+def final_answer(text: str) -> str | None:
+    """The answer `locate_final_answer` finds, as stated (box contents, joined), or None.
+
+    >>> final_answer("First \\\\boxed{2}.\\n\\nSo the result is \\\\boxed{3} and \\\\boxed{5}.")
+    '3, 5'
+    >>> final_answer("\\\\boxed{3} or \\\\boxed{4}")
+    '3 or 4'
+    """
+    found = locate_final_answer(text)
+    return None if found is None else found.stated
+
+
+_PROMPT_PIECES = re.compile(r"(?<=[.?!:])\s++|\n")
+
+
+def strip_prompt(response: str, prompt: str | None) -> str:
+    """`response` without a leading copy of `prompt` and without verbatim copies of the prompt's sentences and lines
+    (those of at least `PROMPT_ECHO_MIN_CHARS` characters), so nothing the prompt states (a worked example's boxed
+    answer, the problem's own numbers restated as "the answer is") can be graded as the response's answer."""
+    if not prompt:
+        return response
+    if response.startswith(prompt):
+        response = response[len(prompt):]
+    pieces = {piece.strip() for piece in _PROMPT_PIECES.split(prompt)} | {line.strip() for line in prompt.splitlines()}
+    for piece in sorted(pieces, key=len, reverse=True):
+        if len(piece) >= PROMPT_ECHO_MIN_CHARS and piece in response:
+            response = response.replace(piece, " ")
+    return response

@@ -57,15 +57,21 @@ def _fix_sqrt(s: str) -> str:
     return re.sub(r"\\sqrt(\w)", r"\\sqrt{\1}", s)
 
 
-def strip_string(s: str) -> str:
-    """MATH normalisation of one answer string (the steps of `strip_string`, in their original order)."""
+def strip_string(s: str, *, drop_short_lhs: bool = True, drop_units: bool = True) -> str:
+    """MATH normalisation of one answer string (the steps of `strip_string`, in their original order).
+
+    The symbolic grader's fallback turns off two steps that can make a wrong answer right: `drop_short_lhs=False`
+    keeps a left side of at most two characters (`7 = 12` would become `12`), and `drop_units=False` keeps everything
+    after a `\\text{ ` (`1 \\text{ and } 36` would become `1`).
+    """
     s = s.replace("\n", "").replace("\\!", "")
     s = s.replace("\\\\", "\\")
     s = s.replace("tfrac", "frac").replace("dfrac", "frac")
     s = s.replace("\\left", "").replace("\\right", "")
     s = s.replace("^{\\circ}", "").replace("^\\circ", "")
     s = s.replace("\\$", "")
-    s = _remove_right_units(s)
+    if drop_units:
+        s = _remove_right_units(s)
     s = s.replace("\\%", "").replace(r"\%", "").replace("%", "")
     s = s.replace(" .", " 0.").replace("{.", "{0.")
     if not s:
@@ -73,7 +79,7 @@ def strip_string(s: str) -> str:
     if s[0] == ".":
         s = "0" + s
     # "x = 5" -> "5" when the left side is a short variable name
-    if len(s.split("=")) == 2 and len(s.split("=")[0]) <= 2:
+    if drop_short_lhs and len(s.split("=")) == 2 and len(s.split("=")[0]) <= 2:
         s = s.split("=")[1]
     s = _fix_sqrt(s)
     s = s.replace(" ", "")

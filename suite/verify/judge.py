@@ -43,8 +43,16 @@ Explain your thought process step-by-step before responding with `Judgement: <co
 _JUDGEMENT = re.compile(r"Judgement:\s+(correct|wrong|not_found)", re.IGNORECASE)
 
 
+_VERDICT_LINE = re.compile(r"^.*judge?ment\s*:.*$", re.IGNORECASE | re.MULTILINE)
+
+
 def judge_prompt(response: str, reference: str) -> str:
-    """The judge's user message: the last `TRUNCATED_LINES` lines of the response and the reference solution."""
+    """The judge's user message: the last `TRUNCATED_LINES` lines of the response and the reference solution.
+
+    A response line that writes a verdict for the judge ("Judgement: correct") is dropped first (a deviation from the
+    official prompt): a judge model that repeats it, or follows it, would pay a response for addressing its grader.
+    """
+    response = _VERDICT_LINE.sub("", response)
     last_lines = "\n".join(response.splitlines()[-TRUNCATED_LINES:])
     return PROMPT_TEMPLATE.format(out=last_lines, ref=reference)
 

@@ -3,7 +3,7 @@
 | name | what it does | paper |
 |---|---|---|
 | `hendrycks` | any `answer_candidates` extraction equals the gold after MATH normalisation | official RL default |
-| `symbolic` | `extract_answer`, then `is_equivalent` (math-verify + sympy, timeout) | SymEval-like eval, App. E.1 |
+| `symbolic` | `grade_response`: final answer extracted, then math-verify under a timeout (`equivalence`) | SymEval-like eval, App. E.1 |
 | `judge` | LLM judge with the App. E.6 prompt; needs `backend=` | model-based verifier, §5.2 |
 | `mmlu_pro` | option letter A-J | MMLU-Pro-1k |
 | `theoremqa` | numbers within 4% relative, booleans, lists | TheoremQA |
@@ -17,8 +17,7 @@ from typing import Callable
 
 from suite.errors import UserError
 from suite.verify.choice import grade_mmlu_pro
-from suite.verify.equivalence import is_equivalent
-from suite.verify.extract import extract_answer, extract_gold
+from suite.verify.equivalence import grade_response
 from suite.verify.hendrycks import score_hendrycks
 from suite.verify.judge import grade_judge
 from suite.verify.theoremqa import grade_theoremqa
@@ -45,9 +44,8 @@ def grade_hendrycks(response: str, gold: str) -> bool:
     return score_hendrycks(response, gold) == 1.0
 
 
-def grade_symbolic(response: str, gold: str) -> bool:
-    pred = extract_answer(response)
-    return pred is not None and is_equivalent(extract_gold(gold), pred)
+def grade_symbolic(response: str, gold: str, **options) -> bool:
+    return grade_response(response, gold, **options)
 
 
 register_grader("hendrycks", grade_hendrycks)

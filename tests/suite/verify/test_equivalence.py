@@ -78,3 +78,39 @@ def test_plain_numbers_are_compared_exactly_without_sympy():
     assert is_equivalent("2.5", "2.50") is True
     assert is_equivalent("-17", "-17.0000") is True
     assert is_equivalent("0.1", "0.11") is False
+
+
+def test_grading_config_choices_change_the_verdict_each_way():
+    from suite.verify import GradingConfig
+
+    assert is_equivalent(r"\frac{1}{3}", "0.33") is False
+    assert is_equivalent(r"\frac{1}{3}", "0.33", config=GradingConfig(float_rounding=2)) is True
+    assert is_equivalent("10, 4, -2", "4, 10, -2") is True  # math-verify's sets (the default)
+    assert is_equivalent("10, 4, -2", "4, 10, -2", config=GradingConfig(ordered_lists=True)) is False  # MATH's order
+    assert is_equivalent("10, 4, -2", "10, 4, -2", config=GradingConfig(ordered_lists=True)) is True
+    assert is_equivalent("1.0001", "1") is False
+    assert is_equivalent("1.0001", "1", config=GradingConfig(rel_tol=1e-4)) is True  # Qwen2.5-Math's math_equal
+    assert is_equivalent("1.001", "1", config=GradingConfig(rel_tol=1e-4)) is False
+
+
+def test_grading_config_rejects_what_it_cannot_mean():
+    from suite.verify.equivalence import GradingConfig, config_from_dict
+
+    with pytest.raises(ValueError, match="float_rounding"):
+        GradingConfig(float_rounding=-1)
+    with pytest.raises(ValueError, match="unknown grading option"):
+        config_from_dict({"float_round": 2})
+    assert config_from_dict({"ordered_lists": True}) == GradingConfig(ordered_lists=True)
+
+
+def test_decimal_commas_and_grouped_numbers_are_read_as_written():
+    """The failure classes an outside user found: `0,111` read as 111, `11,\\! 111` read as a set, `$1$ and $2$`
+    glued by stripping its outer dollars, a list gold `-2,1` read as the decimal -2.1."""
+    assert is_equivalent("111", "0,111") is False
+    assert is_equivalent("0.111", "0,111") is True
+    assert is_equivalent("1000.99", "1000,99") is True
+    assert is_equivalent("11111", r"11,\! 111") is True
+    assert is_equivalent("1000", "1,000") is True
+    assert is_equivalent("1, 2, 3", "$1$ and $2$ and $3$") is True
+    assert is_equivalent("-2,1", "1, -2") is True
+    assert is_equivalent("12", "7 = 12") is False
