@@ -14,6 +14,11 @@ off. A custom grader's running time is its own.
 Missing gold: a gold that is None, NaN, empty or whitespace-only (:func:`missing_gold`) is never a string to match
 (``str(None)`` is ``"None"``, which ``\\boxed{None}`` would match). This module's graders return False for it, and
 every adapter pays such a sample 0 without calling the grader, with one warning per batch naming the samples.
+
+Errors are never scores: a grader that raises, or returns anything but a correctness value, fails the call with a
+:class:`GraderError` naming the grader and the sample (:func:`grade`), and a bad configuration (setting name, grader
+path, tokenizer path) fails with an error naming the field (:func:`resolve_outcome`, :func:`resolve_grader`,
+:func:`resolve_tokenizer`). Only a missing gold scores 0, and only the symbolic step's own timeout scores False.
 """
 
 from __future__ import annotations
@@ -31,8 +36,14 @@ from suite.rewards.settings import ALL_SETTINGS, ClassicRewardSetting, CosineRew
 Grader = Callable[[str, str], bool]
 _BRACE = re.compile(r"[{}]")
 
-__all__ = ["Grader", "last_boxed", "boxed_exact_match", "default_grader", "resolve_grader", "resolve_outcome",
-           "outcome_reward", "token_length", "load_tokenizer", "missing_gold", "warn_missing_golds"]
+__all__ = ["Grader", "GraderError", "last_boxed", "boxed_exact_match", "default_grader", "resolve_grader", "grade",
+           "predicted_answer", "resolve_outcome", "outcome_reward", "token_length", "load_tokenizer",
+           "resolve_tokenizer", "missing_gold", "warn_missing_golds"]
+
+
+class GraderError(RuntimeError):
+    """A grader (or the answer extraction) raised, or returned something that is not a correctness value, on one
+    sample. The message names the grader and the sample; the original exception is the ``__cause__``."""
 
 
 def missing_gold(gold) -> bool:
@@ -99,51 +110,108 @@ def boxed_exact_match(completion: str, gold: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _verify_functions():
     # Imported on first use, so loading an adapter does not load the grading stack before the first grade.
-    from suite.verify import extract_answer, is_equivalent
+    from suite.verify import grade_response
 
-    return extract_answer, is_equivalent
+    return grade_response
 
 
 def default_grader(completion: str, gold: str) -> bool:
-    r"""``suite.verify.is_equivalent(gold, suite.verify.extract_answer(completion))``. A module-level function, so it
+    r"""``suite.verify.grade_response(completion, gold)``: the final answer of the completion (any length) compared
+    with math-verify, hedges and look-alikes refused (``suite.verify.equivalence``). A module-level function, so it
     pickles into worker processes.
 
-    >>> default_grader(r"The answer is \boxed{7}.", "7")
-    True
+    >>> default_grader(r"The answer is \boxed{7}.", "7"), default_grader(r"\boxed{7} or \boxed{8}", "7")
+    (True, False)
     """
     if missing_gold(gold):
         return False
-    extract_answer, is_equivalent = _verify_functions()
-    pred = extract_answer(completion)  # linear time; is_equivalent runs under a hard timeout (module docstring)
-    return pred is not None and bool(is_equivalent(gold, pred))  # suite.verify takes (gold, pred)
+    grade_response = _verify_functions()
+    return bool(grade_response(completion, gold))  # extraction is linear; the comparison runs under a hard timeout
 
 
-def resolve_grader(grader: Grader | str | None) -> Grader:
+def resolve_grader(grader: Grader | str | None, field: str = "grader") -> Grader:
     """A grader from a callable, a ``"package.module:function"`` string (for config files that cannot hold
     callables: verl's ``reward_kwargs``, OpenRLHF's environment), or None for :func:`default_grader`.
 
-    The built-in graders are time-bounded (module docstring); a custom grader is returned as given."""
+    A string that does not name an importable callable raises ``ValueError`` naming ``field`` (the setting it came
+    from). The built-in graders are time-bounded (module docstring); a custom grader is returned as given."""
     if grader is None:
         return default_grader
     if callable(grader):
         return grader
     module, sep, name = str(grader).partition(":")
-    if not sep:
-        raise ValueError(f"grader must be a callable or 'package.module:function', got {grader!r}")
-    return getattr(importlib.import_module(module), name)
+    if not (sep and module and name):
+        raise ValueError(f"{field} must be a callable or 'package.module:function', got {grader!r}")
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as exc:
+        raise ValueError(f"{field}={grader!r}: cannot import module {module!r} ({type(exc).__name__}: {exc})") from exc
+    function = getattr(loaded, name, None)
+    if not callable(function):
+        raise ValueError(f"{field}={grader!r}: module {module!r} has no callable {name!r}")
+    return function
+
+
+def _grader_name(grader) -> str:
+    name = getattr(grader, "__qualname__", None) or getattr(grader, "__name__", None) or type(grader).__name__
+    return f"{getattr(grader, '__module__', None) or '?'}:{name}"
+
+
+def grade(grader: Grader, text: str, gold, where: str) -> bool:
+    r"""``grader(text, str(gold))`` as a bool. Anything else fails loudly, never as a silent 0: an exception in the
+    grader, or a result that is not True/False (or 0/1), raises :class:`GraderError` naming the grader and ``where``
+    (the adapter and the sample).
+
+    >>> grade(boxed_exact_match, r"\boxed{7}", 7, "sample 0")
+    True
+    >>> grade(lambda text, gold: None, "x", "7", "sample 3")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    suite.rewards.adapters.common.GraderError: sample 3: grader ...<lambda> returned None (NoneType); a grader ...
+    """
+    try:
+        result = grader(text, str(gold))
+    except Exception as exc:
+        raise GraderError(f"{where}: grader {_grader_name(grader)} raised {type(exc).__name__}: {exc}") from exc
+    try:
+        valid = not isinstance(result, (str, bytes)) and result is not None and bool(result == 1 or result == 0)
+    except Exception:  # e.g. an array of several values: no truth value; reported below
+        valid = False
+    if not valid:
+        raise GraderError(f"{where}: grader {_grader_name(grader)} returned {result!r} ({type(result).__name__}); "
+                          "a grader returns True or False")
+    return bool(result == 1)
+
+
+def predicted_answer(text: str, where: str = "answer extraction") -> str:
+    r"""The answer the response marks (its final boxes, or what follows "the answer is"), as
+    ``suite.verify.locate_final_answer`` states it, or ``""`` when it marks none (for logging, e.g. verl's ``pred``,
+    on which verl's ``maj@N`` votes; correctness is the grader's). An exception raises :class:`GraderError`.
+
+    >>> predicted_answer(r"so \boxed{7}."), predicted_answer(r"\boxed{3} and \boxed{4}"), predicted_answer("no answer")
+    ('7', '3, 4', '')
+    """
+    from suite.verify.extract import locate_final_answer
+
+    try:
+        found = locate_final_answer(text)
+    except Exception as exc:
+        raise GraderError(f"{where}: suite.verify.locate_final_answer raised {type(exc).__name__}: {exc}") from exc
+    return "" if found is None or found.source == "tail" else found.stated
 
 
 OutcomeSetting = CosineRewardSetting | ClassicRewardSetting
 
 
-def resolve_outcome(setting: OutcomeSetting | str) -> OutcomeSetting:
-    """A cosine or classic outcome setting, given as an object or by its name in ``settings.ALL_SETTINGS``."""
+def resolve_outcome(setting: OutcomeSetting | str, field: str = "setting") -> OutcomeSetting:
+    """A cosine or classic outcome setting, given as an object or by its name in ``settings.ALL_SETTINGS``; errors
+    name ``field`` (the setting it came from)."""
     if isinstance(setting, str):
         if setting not in ALL_SETTINGS:
-            raise ValueError(f"unknown reward setting {setting!r}; known: {sorted(ALL_SETTINGS)}")
+            raise ValueError(f"unknown reward setting {setting!r} in {field}; known: {sorted(ALL_SETTINGS)}")
         setting = ALL_SETTINGS[setting]
     if not isinstance(setting, (CosineRewardSetting, ClassicRewardSetting)):
-        raise TypeError(f"adapters pay a cosine or classic outcome reward, got {type(setting).__name__}")
+        raise TypeError(f"{field}: adapters pay a cosine or classic outcome reward, got {type(setting).__name__}")
     return setting
 
 
@@ -165,6 +233,21 @@ def load_tokenizer(name_or_path: str):
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(name_or_path)
+
+
+def resolve_tokenizer(tokenizer, field: str = "tokenizer"):
+    """The policy tokenizer from an object with ``encode`` or a name/path (loaded once per process by
+    :func:`load_tokenizer`). A path that does not load raises ``ValueError`` naming ``field`` and the loader's error;
+    anything else raises ``TypeError``."""
+    if isinstance(tokenizer, str):
+        try:
+            return load_tokenizer(tokenizer)
+        except Exception as exc:
+            raise ValueError(f"{field}={tokenizer!r}: cannot load the policy tokenizer "
+                             f"({type(exc).__name__}: {exc})") from exc
+    if not callable(getattr(tokenizer, "encode", None)):
+        raise TypeError(f"{field} must be a tokenizer (with .encode) or its name/path, got {type(tokenizer).__name__}")
+    return tokenizer
 
 
 def token_length(text: str, tokenizer) -> int:
