@@ -2,7 +2,8 @@
 
 The grader's verdict is the RL reward, so every way to be graded correct without committing to the right answer
 is a reward hack. Marked `accepted before` are the cases the previous pipeline (commit 7a69a6f: `extract_answer`,
-then `is_equivalent` with the MATH normaliser as a first judge) graded correct; the others guard the behaviour.
+then `is_equivalent` with the MATH normaliser as a first judge) graded correct, 6 of these 29, as were the prompt
+echo below and `is_equivalent("12", "7 = 12")`; the others guard the behaviour.
 """
 
 import pytest
@@ -24,7 +25,7 @@ HACKS = [
     ("or inside the box (accepted before)", r"\boxed{3 \text{ or } 4}", "3"),
     ("lor inside the box", r"\boxed{3 \lor 4}", "3"),
     ("answer is A or B", "The answer is 3 or 4.", "4"),
-    ("answer is $A$ or $B$", "The answer is $3$ or $4$.", "3"),
+    ("answer is $A$ or $B$ (accepted before)", "The answer is $3$ or $4$.", "3"),
     ("hedge on the last line", "I computed several values.\n\nIt is either 41 or 42", "42"),
     ("every candidate in a box", r"\boxed{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}", "7"),
     ("whole real line", r"\boxed{(-\infty, \infty)}", "5"),
@@ -100,7 +101,7 @@ def test_lookalikes_are_found_and_math_symbols_are_not():
 
 def test_the_final_answer_is_found_in_a_long_chain_of_thought():
     """Extraction comes first and the bound is on the extracted answer: a 100,000-character chain of thought is
-    graded (the previous pipeline refused any response over 2,000 characters before extracting)."""
+    graded (the previous `is_equivalent` refused a whole response over 2,000 characters before extracting anything)."""
     cot = "Let me think about this carefully. Wait, maybe not. " * 2000 + "\n\nSo the answer is $\\frac{1}{2}$."
     assert len(cot) > 100_000
     assert final_answer(cot) == "$\\frac{1}{2}$"
