@@ -142,6 +142,9 @@ def add_eval_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-new-tokens", type=_positive_int, help="override the preset's generation limit")
     p.add_argument("--seeds", help="override the preset's seeds, e.g. 0,1,2,3")
     p.add_argument("--mmlu-pro-seed", type=_seed, default=MMLU_PRO_SEED, help="seed of the MMLU-Pro-1k subset")
+    p.add_argument("--grading", action="append", default=[], metavar="KEY=VALUE",
+                   help="a choice of the symbolic grader (repeatable): float_rounding=N, rel_tol=X, ordered_lists=true, "
+                        "strict=false, latex_only=true, allow_set_relation=true (docs/evaluation.md)")
     p.set_defaults(func=run_eval_command)
     return p
 
@@ -164,16 +167,48 @@ def run_eval_command(args: argparse.Namespace) -> int:
                         where=f"--data-dir {args.data_dir}")
     _check_local_model(args.model, "--model", allow_file=args.backend == "vllm")  # vLLM also loads a GGUF file
     preset = get_preset(args.preset, max_new_tokens=args.max_new_tokens, seeds=seeds)
+    grading = _grading_config(args.grading)
     data = {n: _load_benchmark(n, args) for n in names}
     backend = _load(f"model ({args.backend} backend)", "--model", args.model,
                     lambda: make_backend(args.backend, args.model))
     with _Progress(total=len(names) * len(preset.seeds)) as progress:
-        summary = run_eval(backend, data, preset, args.out, model=args.model, progress=progress)
+        summary = run_eval(backend, data, preset, args.out, model=args.model, progress=progress, grading=grading)
     if args.compare:
         summary["compare"] = {"row": args.compare, "benchmarks": compare(summary, args.compare)}
         write_json_atomic(Path(args.out) / "summary.json", summary)
     _print_summary(summary)
     return 0
+
+
+def _grading_config(options: list[str]):
+    """`--grading KEY=VALUE` options as a `GradingConfig`; a bad key or value is a UserError naming the option."""
+    from dataclasses import fields
+
+    from suite.verify import GradingConfig
+
+    types = {f.name: f.type for f in fields(GradingConfig)}
+    values: dict = {}
+    for option in options:
+        key, sep, raw = option.partition("=")
+        where = f"--grading {option}"
+        if not sep or key not in types:
+            raise UserError(f"expected KEY=VALUE with KEY one of {', '.join(types)}", where=where)
+        kind = str(types[key])
+        try:
+            if "bool" in kind:
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError("expected true or false")
+                values[key] = raw.lower() == "true"
+            elif "int" in kind:
+                values[key] = int(raw)
+            else:
+                values[key] = None if raw.lower() == "none" else float(raw)
+        except ValueError as exc:
+            raise UserError(f"bad value {raw!r}: {exc}", where=where) from None
+    try:
+        return GradingConfig(**values)
+    except ValueError as exc:
+        raise UserError(str(exc), where="--grading") from None
 
 
 def _load_benchmark(name: str, args: argparse.Namespace):

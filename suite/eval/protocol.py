@@ -14,6 +14,7 @@ Output (in `out_dir`):
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -24,21 +25,40 @@ from suite.backends.base import GenerationBackend, SamplingSpec
 from suite.eval.benchmarks import Problem, get_benchmark
 from suite.eval.presets import Preset
 from suite.metrics import accuracy, keywords, length
-from suite.verify import extract_answer, get_grader
+from suite.verify import GradingConfig, extract_answer, final_answer, get_grader, grade_responses
 from suite.verify.choice import extract_choice
 
 BOOTSTRAP_SEED = 0
 
 
-def grade_samples(benchmark: str, problems: Sequence[Problem], responses: Sequence[Sequence[str]]) -> list[list[bool]]:
+def grade_samples(benchmark: str, problems: Sequence[Problem], responses: Sequence[Sequence[str]], *,
+                  grading: GradingConfig | None = None) -> list[list[bool]]:
     """Correctness of each response (problems x samples) with the benchmark's grader.
 
-    Every call is time-bounded: extraction is linear-time and reads at most the last `MAX_RESPONSE_CHARS` characters
+    The `symbolic` grader grades all responses in one batch (`suite.verify.grade_responses`, worker processes) under
+    `grading` (default: the paper's choices, `GradingConfig()`); the others ignore `grading`. Every call is
+    time-bounded: extraction is linear-time and reads at most the last `MAX_RESPONSE_CHARS` characters
     (`suite.verify.extract`), and sympy work runs under `suite.verify.timeout`'s hard timeout (scored wrong when cut
     off); the `judge` grader is bounded by its backend's `max_new_tokens`.
     """
-    grader = get_grader(get_benchmark(benchmark).grader)
+    name = get_benchmark(benchmark).grader
+    if name == "symbolic":
+        flat = grade_responses([(r, p.answer) for p, rs in zip(problems, responses) for r in rs], config=grading)
+        out, i = [], 0
+        for rs in responses:
+            out.append(flat[i : i + len(rs)])
+            i += len(rs)
+        return out
+    grader = get_grader(name)
     return [[bool(grader(r, p.answer)) for r in rs] for p, rs in zip(problems, responses)]
+
+
+def _extracted(benchmark: str, text: str) -> str | None:
+    """The answer logged beside a sample: what the benchmark's grader reads."""
+    grader = get_benchmark(benchmark).grader
+    if grader == "mmlu_pro":
+        return extract_choice(text)
+    return final_answer(text) if grader == "symbolic" else extract_answer(text)
 
 
 def summarize(benchmark: str, rows: Sequence[dict[str, Any]], n_problems: int, max_new_tokens: int) -> dict[str, Any]:
@@ -70,22 +90,26 @@ def summarize(benchmark: str, rows: Sequence[dict[str, Any]], n_problems: int, m
 
 
 def run_eval(backend: GenerationBackend, benchmarks: dict[str, tuple[list[Problem], dict[str, Any]]],
-             preset: Preset, out_dir: str | Path, *, model: str, progress: Any = None) -> dict[str, Any]:
+             preset: Preset, out_dir: str | Path, *, model: str, progress: Any = None,
+             grading: GradingConfig | None = None) -> dict[str, Any]:
     """Generate, grade and write results for each benchmark; returns the summary (also written)."""
     out_dir = Path(out_dir)
+    grading = grading or GradingConfig()
     all_rows: list[dict[str, Any]] = []
     summary: dict[str, Any] = {"model": model, "backend": backend.name,
-                               "preset": {**preset.__dict__, "seeds": list(preset.seeds)}, "benchmarks": {}}
+                               "preset": {**preset.__dict__, "seeds": list(preset.seeds)},
+                               "grading": asdict(grading), "benchmarks": {}}
     for name, (problems, provenance) in benchmarks.items():
         rows: list[dict[str, Any]] = []
         for seed in preset.seeds:
             spec = SamplingSpec(n=preset.samples_for(name), temperature=preset.temperature, top_p=preset.top_p,
                                 max_new_tokens=preset.max_new_tokens, seed=seed)
             outputs = backend.generate([p.prompt for p in problems], spec, chat=True)
-            correct = grade_samples(name, problems, [[s.text for s in samples] for samples in outputs])
+            correct = grade_samples(name, problems, [[s.text for s in samples] for samples in outputs],
+                                    grading=grading)
             for p, samples, oks in zip(problems, outputs, correct):
                 for j, (s, ok) in enumerate(zip(samples, oks)):
-                    extracted = extract_choice(s.text) if name == "mmlu_pro_1k" else extract_answer(s.text)
+                    extracted = _extracted(name, s.text)
                     rows.append({"benchmark": name, "problem_id": p.id, "seed": seed, "sample": j,
                                  "prompt": p.prompt, "response": s.text, "num_tokens": s.num_tokens,
                                  "truncated": s.truncated, "extracted_answer": extracted, "gold": p.answer,

@@ -35,9 +35,11 @@ def test_eval_runs_end_to_end_on_a_random_local_gpt2(random_gpt2, tmp_path, monk
     out = tmp_path / "out"
     code = cli(["eval", "--model", str(random_gpt2), "--benchmarks", "math500,mmlu_pro_1k", "--backend", "hf",
                 "--preset", "smoke", "--data-dir", str(DATA / "benchmarks"), "--limit", "2",
-                "--max-new-tokens", "8", "--out", str(out), "--compare", "table1:sft_emergent"])
+                "--max-new-tokens", "8", "--out", str(out), "--compare", "table1:sft_emergent",
+                "--grading", "ordered_lists=true", "--grading", "float_rounding=4"])
     assert code == 0
     summary = json.loads((out / "summary.json").read_text())
+    assert summary["grading"]["ordered_lists"] is True and summary["grading"]["float_rounding"] == 4
     assert summary["preset"]["max_new_tokens"] == 8 and summary["backend"] == "hf"
     assert set(summary["compare"]["benchmarks"]) == {"math500", "mmlu_pro_1k"}
     assert summary["compare"]["benchmarks"]["math500"]["paper"] == 54.1
@@ -49,6 +51,9 @@ def test_eval_runs_end_to_end_on_a_random_local_gpt2(random_gpt2, tmp_path, monk
     (["--benchmarks", "gsm8k"], "unknown benchmark"),
     (["--compare", "table9:x"], "unknown paper row"),
     (["--seeds", "a,b"], "comma-separated integers"),
+    (["--grading", "float_round=2"], "KEY=VALUE with KEY one of"),
+    (["--grading", "ordered_lists=yes"], "expected true or false"),
+    (["--grading", "float_rounding=-1"], "float_rounding must be an int"),
 ])
 def test_eval_rejects_bad_options_before_loading_a_model(argv, message, tmp_path):
     with pytest.raises(UserError, match=message):

@@ -69,3 +69,15 @@ def test_mmlu_pro_and_theoremqa_use_their_own_graders(tmp_path):
     assert summary["benchmarks"]["mmlu_pro_1k"]["accuracy"] == 0.5
     assert summary["benchmarks"]["theoremqa"]["accuracy"] == pytest.approx(2 / 3)
     assert summary["benchmarks"]["mmlu_pro_1k"]["provenance"]["seed"] == 20250205
+
+
+def test_symbolic_benchmarks_grade_in_one_batch_under_the_grading_config():
+    from suite.eval.benchmarks import Problem
+    from suite.eval.protocol import grade_samples
+    from suite.verify import GradingConfig
+
+    problems = [Problem(id="a", prompt="p", answer="10, 4, -2"), Problem(id="b", prompt="q", answer=r"\frac{1}{3}")]
+    responses = [[r"\boxed{4, 10, -2}", r"\boxed{10, 4, -2}"], [r"\boxed{0.33}", r"so \boxed{\frac{1}{3}}", "no"]]
+    assert grade_samples("math500", problems, responses) == [[True, True], [False, True, False]]
+    config = GradingConfig(ordered_lists=True, float_rounding=2)
+    assert grade_samples("math500", problems, responses, grading=config) == [[False, True], [True, True, False]]
