@@ -1,0 +1,158 @@
+"""The engine's speed-ups change no number: `generate` (vectorised seeded uniforms, inference mode) and a few PPO steps
+are compared with `torch.equal` to a reference implementation kept here verbatim (the engine as it was before the
+speed-ups, issue #13 part 3). `skip_finished=True` (off by default) is bit-identical on the development machine only
+by a property of its matmul kernels (`generate`'s docstring); here it is held to what holds on any machine: the same
+call gives the same bits, and the sequences it returns are well formed."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import torch
+from torch.nn import functional as F
+
+from suite.determinism import configure_torch
+from suite.tiny import model as tiny_model
+from suite.tiny import task
+from suite.tiny.model import GenerationOutput, sample_from_logits, seeded_uniform, seeded_uniforms
+
+SFT_CKPT = Path(__file__).resolve().parents[3] / "evidence" / "tiny" / "search" / "sft_search"
+
+
+@torch.no_grad()
+def _reference_generate(model, prompt_ids, *, max_new_tokens, eos_id, pad_id, temperature=1.0, top_p=1.0,
+                        seeds=None, generator=None, banned_ids=()):
+    """`suite.tiny.model.generate` before the speed-ups (every row decoded to the end, per-step uniforms)."""
+    was_training = model.training
+    model.eval()
+    B, P = prompt_ids.shape
+    device = prompt_ids.device
+    Tmax = P + max_new_tokens
+    cfg = model.config
+    hs = cfg.n_embd // cfg.n_head
+    caches = [(torch.zeros(B, cfg.n_head, Tmax, hs), torch.zeros(B, cfg.n_head, Tmax, hs)) for _ in range(cfg.n_layer)]
+    valid = torch.zeros(B, Tmax, dtype=torch.bool, device=device)
+    valid[:, :P] = prompt_ids != pad_id
+    valid[:, P:] = True
+    pos = (valid[:, :P].long().cumsum(1) - 1).clamp(min=0)
+    causal = torch.ones(P, P, dtype=torch.bool).tril()
+    eye = torch.eye(P, dtype=torch.bool)
+    mask = ((causal & valid[:, None, :P]) | eye)[:, None]
+    logits = model._step(prompt_ids, pos, mask, caches, 0)
+    next_pos = valid[:, :P].sum(1)
+    seed_t = torch.tensor(list(seeds), dtype=torch.long) if seeds is not None else None
+    banned = torch.tensor(list(banned_ids), dtype=torch.long)
+    tokens = torch.full((B, max_new_tokens), pad_id, dtype=torch.long)
+    logprobs = torch.zeros(B, max_new_tokens)
+    finished = torch.zeros(B, dtype=torch.bool)
+    lengths = torch.full((B,), max_new_tokens, dtype=torch.long)
+    for t in range(max_new_tokens):
+        logits = logits.float()
+        if banned.numel():
+            logits[:, banned] = float("-inf")
+        u = seeded_uniform(seed_t, t) if seed_t is not None else torch.rand(B, generator=generator,
+                                                                               dtype=torch.float64)
+        tok = sample_from_logits(logits, u, temperature, top_p)
+        lp = F.log_softmax(logits / (temperature if temperature > 0 else 1.0), dim=-1).gather(1, tok[:, None])
+        alive = ~finished
+        tokens[:, t] = torch.where(alive, tok, torch.full_like(tok, pad_id))
+        logprobs[:, t] = torch.where(alive, lp.squeeze(1), torch.zeros_like(lp.squeeze(1)))
+        new_eos = alive & (tok == eos_id)
+        lengths = torch.where(new_eos, torch.full_like(lengths, t + 1), lengths)
+        finished = finished | new_eos
+        if bool(finished.all()) or t == max_new_tokens - 1:
+            break
+        step_mask = valid[:, None, None, : P + t + 1]
+        logits = model._step(tok[:, None], next_pos[:, None] + t, step_mask, caches, P + t)
+    model.train(was_training)
+    return GenerationOutput(tokens=tokens, lengths=lengths, finished=finished, logprobs=logprobs)
+
+
+def _assert_same(a: GenerationOutput, b: GenerationOutput):
+    for f in ("tokens", "lengths", "finished", "logprobs"):
+        assert torch.equal(getattr(a, f), getattr(b, f)), f
+
+
+def test_vectorised_seeded_uniforms_equal_the_per_step_ones():
+    seeds = torch.tensor([0, 1, 2**40 + 5, (3 << 32) + (7 << 12) + 63])
+    u = seeded_uniforms(seeds, 200)
+    assert all(torch.equal(u[t], seeded_uniform(seeds, t)) for t in range(200))
+
+
+def _random_model(seed=0, vocab=40, block=160):
+    torch.manual_seed(seed)
+    return tiny_model.TinyGPT(tiny_model.TinyGPTConfig(vocab_size=vocab, block_size=block)).eval()
+
+
+@pytest.mark.parametrize("temperature,top_p,banned", [(1.0, 1.0, ()), (0.7, 0.95, (5, 6)), (0.0, 1.0, ())])
+def test_generate_is_bit_identical_to_the_reference(temperature, top_p, banned):
+    configure_torch()
+    model = _random_model()  # ~40 tokens: EOS (id 3) at ~1/40 per step, rows finish all along the 120 steps
+    g = torch.Generator().manual_seed(1)
+    B, P = 64, 9
+    ids = torch.randint(4, 40, (B, P), generator=g)
+    for i in range(0, B, 3):  # ragged prompts, left-padded with pad id 0
+        ids[i, : i % P] = 0
+    kw = dict(max_new_tokens=120, eos_id=3, pad_id=0, temperature=temperature, top_p=top_p, banned_ids=banned,
+              seeds=[(11 << 32) + i for i in range(B)])
+    ref = _reference_generate(model, ids, **kw)
+    new = tiny_model.generate(model, ids, **kw)
+    assert 0 < int(ref.finished.sum()) < B or temperature == 0.0
+    _assert_same(new, ref)
+    skipping = tiny_model.generate(model, ids, **kw, skip_finished=True)
+    _assert_same(skipping, tiny_model.generate(model, ids, **kw, skip_finished=True))  # deterministic
+    for row in range(B):  # after EOS only padding, and EOS exactly at the recorded length
+        n = int(skipping.lengths[row])
+        assert (skipping.tokens[row, n:] == 0).all()
+        assert bool(skipping.finished[row]) == (int(skipping.tokens[row, n - 1]) == 3)
+    # the generator path is untouched
+    ref_g = _reference_generate(model, ids, **{**kw, "seeds": None, "generator": torch.Generator().manual_seed(5)})
+    new_g = tiny_model.generate(model, ids, **{**kw, "seeds": None, "generator": torch.Generator().manual_seed(5)})
+    _assert_same(new_g, ref_g)
+
+
+@pytest.mark.skipif(not (SFT_CKPT / "model.pt").exists(), reason="no search-world SFT checkpoint")
+def test_generate_on_the_sft_policy_at_the_recipe_shape_is_bit_identical():
+    configure_torch()
+    from suite.tiny.rl.rollout import left_pad
+    from suite.tiny.sampling import prompt_ids
+
+    policy, tok, _ = tiny_model.load_checkpoint(SFT_CKPT)
+    probs = task.make_split("solve", "train", 8, seed=2)
+    ids, _ = left_pad([prompt_ids(tok, p) for p in probs for _ in range(8)], tok.pad_id)
+    kw = dict(max_new_tokens=112, eos_id=tok.eos_id, pad_id=tok.pad_id, seeds=[(3 << 32) + i for i in range(64)])
+    _assert_same(tiny_model.generate(policy, ids, **kw), _reference_generate(policy, ids, **kw))
+
+
+def test_three_ppo_steps_with_the_fast_generate_equal_the_reference_engine():
+    """Metrics and final weights of 3 PPO steps: engine's `generate` vs the reference one (random model, EOS likely)."""
+    from suite.rewards.settings import SPEC_CLASSIC
+    from suite.tiny.rl.config import RLConfig
+    from suite.tiny.rl.train import critic_from_policy, rl_loop
+
+    configure_torch()
+    tok = task.make_tokenizer()
+    cfg = RLConfig(prompts_per_step=4, samples_per_prompt=4, train_batch_size=8, max_new_tokens=40, steps=3,
+                   eval_every=2, eval_size=4, reward=SPEC_CLASSIC, actor_lr=1e-3, critic_lr=1e-3)
+    train = task.make_split("chain", "train", 8, seed=0) + task.make_split("solve", "train", 8, seed=0)
+    heldout = task.make_split("solve", "heldout", 4, seed=0)
+
+    def encode(t, p):
+        return [t.bos_id, *t.encode(p.prompt)]
+
+    def run(gen):
+        torch.manual_seed(0)
+        mcfg = tiny_model.TinyGPTConfig(vocab_size=tok.vocab_size, block_size=96, n_layer=1, n_head=2, n_embd=16)
+        policy = tiny_model.TinyGPT(mcfg).eval()
+        with torch.no_grad():  # make EOS likely so rows finish at different steps
+            policy.lm_head.weight[tok.eos_id] *= 0.0
+            policy.lm_head.weight[tok.eos_id] += policy.lm_head.weight.mean(0)
+        out = rl_loop(cfg, 0, policy, tok, gen, train, heldout, task.verify, encode, make_critic=critic_from_policy)
+        return out, policy
+
+    a, pa = run(tiny_model.generate)
+    b, pb = run(_reference_generate)
+    assert a == b
+    assert all(torch.equal(x, y) for x, y in zip(pa.state_dict().values(), pb.state_dict().values()))
