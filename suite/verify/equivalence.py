@@ -4,9 +4,9 @@ Two entry points:
 
 - `is_equivalent(gold, pred)`: are two *answer strings* the same mathematical answer?
 - `grade_response(response, gold, prompt=None)`: is a *whole response* (any length: a chain of thought of 100k
-  characters is fine) correct? The final answer is extracted first (`suite.verify.extract.final_answer`: the boxed
-  answers of the last paragraph, else "the answer is ...", else the last math segment, else the last line), and only
-  the extracted answer, bounded by `MAX_ANSWER_CHARS`, is compared.
+  characters is fine) correct? The final answer is extracted first (`suite.verify.extract.locate_final_answer`: the
+  final boxed answer, or a later "the answer is ...", else the last paragraph that holds a value), and only the
+  extracted answer, bounded by `MAX_ANSWER_CHARS`, is compared.
 
 Batch forms `are_equivalent` and `grade_responses` spread the symbolic work over worker processes.
 
@@ -30,8 +30,7 @@ Comparison pipeline (`is_equivalent`; the first decisive step wins):
 5. **Fallback, documented**: when math-verify does not find the two equal (or cannot parse a side), the MATH normaliser
    (`suite.verify.hendrycks.strip_string`, without its rules that drop a short left-hand side `x =`, which made
    `7 = 12` equal `12`, and everything after `\\text{ `, which made `1 \\text{ and } 36` equal `1`) may still find the
-   strings equal: text answers (`\\text{Monday}` vs `Monday`), units and
-   degree signs math-verify keeps.
+   strings equal: text answers (`\\text{Monday}` vs `Monday`), degree signs, `\\dfrac` vs `\\frac`.
 
 Choices a benchmark makes differently are arguments (`GradingConfig`), defaulting to the paper's evaluation grader
 (SymEval-like symbolic equivalence, App. E.1): comma lists unordered (math-verify's sets; `ordered_lists=True`
