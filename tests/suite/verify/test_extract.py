@@ -62,3 +62,30 @@ def test_extracted_answers_of_real_outputs_match_the_source_repositories_predict
     # them for the equivalence step, so compare with units removed.
     ours = re.sub(r"\\text\{[^{}]*\}$", "", ours)
     assert ours.replace(" ", "") == row["pred"].replace(" ", "")
+
+
+def test_final_answer_skips_a_closing_paragraph_without_a_value_and_markers():
+    from suite.verify.extract import final_answer
+
+    text = "So the total is 42 apples.\n\nI think that's the answer.\n\n<|end_of_solution|>"
+    assert final_answer(text) == "So the total is 42 apples."
+
+
+def test_a_response_cut_off_inside_its_thinking_states_no_answer_unless_it_boxed_one():
+    from suite.verify import grade_response
+    from suite.verify.extract import locate_final_answer
+
+    cut = "<|begin_of_thought|>\n\nLet me compute. 40 + 2 = 42.\n\nWait, maybe I should check 42 again"
+    assert locate_final_answer(cut) is None and grade_response(cut, "42") is False
+    assert grade_response("<think>\n\nSo 40 + 2 = 42.", "42") is False
+    boxed = "<|begin_of_thought|>\n\nSo the answer is \\boxed{42}.\n\nNow let me write the solution"
+    assert grade_response(boxed, "42") is True
+    finished = "<think>\n\nhmm 41\n\n</think>\n\nThe sum is 42."
+    assert grade_response(finished, "42") is True
+
+
+def test_a_phrase_without_a_value_does_not_replace_an_earlier_box():
+    from suite.verify import grade_response
+
+    assert grade_response("\\boxed{50}\n\nI am confident the answer is correct.", "50") is True
+    assert grade_response("\\boxed{50}\n\nTherefore, the final answer is 51.", "50") is False
