@@ -6,7 +6,7 @@ Recipe shape: takeaway 4.1's classic-reward PPO probe (`experiments._tiny_recipe
 generation limit 112, 4 updates of 16 samples per rollout, policy + reference + critic), from the search world's SFT
 checkpoint (evidence/tiny/search/sft_search; a fresh TinyGPT of the same size when it is missing), CPU, one thread.
 
-`baseline` runs the engine with the functions it had before the speed-ups (kept below as `_baseline_generate`);
+`baseline` runs the engine with the functions it had before the speed-ups (`_reference_generate` of tests/suite/tiny/test_fast_paths.py, kept there verbatim);
 `current` runs the engine as it is; `skip` adds `generate(..., skip_finished=True)` (off by default, see its
 docstring). Both runs use the same seed and must return equal metrics dicts and weights (the
 script checks it). Phases (found with torch.profiler, then timed with perf_counter wrappers):
@@ -29,7 +29,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import torch
-from torch.nn import functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,7 +42,6 @@ CONFIGURE_S = time.perf_counter() - t0
 from experiments._tiny_recipes import PROBE, SFT_SEARCH  # noqa: E402
 from suite.tiny import model as tiny_model  # noqa: E402
 from suite.tiny import task  # noqa: E402
-from suite.tiny.model import GenerationOutput, sample_from_logits, seeded_uniform  # noqa: E402
 from suite.tiny.recipes import rl_problem_sets  # noqa: E402
 from suite.tiny.rl import train as train_mod  # noqa: E402
 from suite.tiny.sampling import prompt_ids  # noqa: E402
@@ -51,52 +49,18 @@ from suite.tiny.sampling import prompt_ids  # noqa: E402
 SFT_CKPT = ROOT / "evidence" / "tiny" / "search" / "sft_search"
 
 
-@torch.no_grad()
-def _baseline_generate(model, prompt_ids, *, max_new_tokens, eos_id, pad_id, temperature=1.0, top_p=1.0,
-                       seeds=None, generator=None, banned_ids=()):
-    """`suite.tiny.model.generate` as it was before the speed-ups: every row decoded to the end, per-step uniforms."""
-    was_training = model.training
-    model.eval()
-    B, P = prompt_ids.shape
-    Tmax = P + max_new_tokens
-    cfg = model.config
-    hs = cfg.n_embd // cfg.n_head
-    caches = [(torch.zeros(B, cfg.n_head, Tmax, hs), torch.zeros(B, cfg.n_head, Tmax, hs)) for _ in range(cfg.n_layer)]
-    valid = torch.zeros(B, Tmax, dtype=torch.bool)
-    valid[:, :P] = prompt_ids != pad_id
-    valid[:, P:] = True
-    pos = (valid[:, :P].long().cumsum(1) - 1).clamp(min=0)
-    causal = torch.ones(P, P, dtype=torch.bool).tril()
-    eye = torch.eye(P, dtype=torch.bool)
-    mask = ((causal & valid[:, None, :P]) | eye)[:, None]
-    logits = model._step(prompt_ids, pos, mask, caches, 0)
-    next_pos = valid[:, :P].sum(1)
-    seed_t = torch.tensor(list(seeds), dtype=torch.long) if seeds is not None else None
-    banned = torch.tensor(list(banned_ids), dtype=torch.long)
-    tokens = torch.full((B, max_new_tokens), pad_id, dtype=torch.long)
-    logprobs = torch.zeros(B, max_new_tokens)
-    finished = torch.zeros(B, dtype=torch.bool)
-    lengths = torch.full((B,), max_new_tokens, dtype=torch.long)
-    for t in range(max_new_tokens):
-        logits = logits.float()
-        if banned.numel():
-            logits[:, banned] = float("-inf")
-        u = seeded_uniform(seed_t, t) if seed_t is not None else torch.rand(B, generator=generator,
-                                                                               dtype=torch.float64)
-        tok = sample_from_logits(logits, u, temperature, top_p)
-        lp = F.log_softmax(logits / (temperature if temperature > 0 else 1.0), dim=-1).gather(1, tok[:, None])
-        alive = ~finished
-        tokens[:, t] = torch.where(alive, tok, torch.full_like(tok, pad_id))
-        logprobs[:, t] = torch.where(alive, lp.squeeze(1), torch.zeros_like(lp.squeeze(1)))
-        new_eos = alive & (tok == eos_id)
-        lengths = torch.where(new_eos, torch.full_like(lengths, t + 1), lengths)
-        finished = finished | new_eos
-        if bool(finished.all()) or t == max_new_tokens - 1:
-            break
-        step_mask = valid[:, None, None, : P + t + 1]
-        logits = model._step(tok[:, None], next_pos[:, None] + t, step_mask, caches, P + t)
-    model.train(was_training)
-    return GenerationOutput(tokens=tokens, lengths=lengths, finished=finished, logprobs=logprobs)
+def _load_reference_generate():
+    """The pre-speed-up `generate`, kept verbatim once, in the test that holds the engine to it."""
+    import importlib.util
+
+    path = ROOT / "tests" / "suite" / "tiny" / "test_fast_paths.py"
+    spec = importlib.util.spec_from_file_location("test_fast_paths", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module._reference_generate
+
+
+_baseline_generate = _load_reference_generate()
 
 
 def load_policy():
