@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from suite import verdicts
+from suite.cli_args import seed, seed_list
 from suite.errors import UserError
 
 if TYPE_CHECKING:  # `longcot list` and argument errors should not pay for importing the runner
@@ -23,37 +24,6 @@ if TYPE_CHECKING:  # `longcot list` and argument errors should not pay for impor
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-
-
-#: Seeds are non-negative and fit numpy's 32-bit seeding (the runner checks the same bound).
-MAX_SEED = 2**32 - 1
-
-
-def _seed(text: str) -> int:
-    """One seed: an integer from 0 to MAX_SEED (an argparse type: a bad one is exit 2 naming the option)."""
-    try:
-        seed = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text!r}") from None
-    if not 0 <= seed <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"seed {seed} is out of range: expected an integer from 0 to {MAX_SEED}")
-    return seed
-
-
-def _seeds(text: str) -> tuple[int, ...]:
-    try:
-        seeds = tuple(int(s) for s in text.split(",") if s.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 0,1,2, got {text!r}") from None
-    if not seeds:
-        raise argparse.ArgumentTypeError("expected at least one seed")
-    for s in seeds:
-        if not 0 <= s <= MAX_SEED:
-            raise argparse.ArgumentTypeError(f"seed {s} is out of range: expected integers from 0 to {MAX_SEED}")
-    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
-    if repeated:
-        raise argparse.ArgumentTypeError(f"seed(s) {', '.join(map(str, repeated))} given more than once")
-    return seeds
 
 
 def _override(text: str) -> tuple[str, str]:
@@ -90,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("run", parents=[common], help="run experiments and check them against references")
     rp.add_argument("--only", nargs="+", metavar="ID", help="experiment ids (wildcards allowed: 'takeaway-4.*')")
     rp.add_argument("--scale", default="tiny", help="tiny | gpu | paper (default: tiny)")
-    rp.add_argument("--seeds", type=_seeds, help="comma-separated seeds (default: each experiment's own)")
+    rp.add_argument("--seeds", type=seed_list, help="comma-separated seeds (default: each experiment's own)")
     rp.add_argument("--out", type=Path, help="run directory (default: runs/<scale>)")
     rp.add_argument("--jobs", type=int, default=1, help="parallel processes, one thread each (default: 1)")
     rp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
@@ -120,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--scale", default="paper", help="the scale of the recipe that was run (default: paper)")
     cp.add_argument("--only", required=True, metavar="ID", help="the experiment id")
     cp.add_argument("--arm", required=True, help="the arm that was run")
-    cp.add_argument("--seed", type=_seed, help="the run's seed (default: the experiment's first seed at the scale)")
+    cp.add_argument("--seed", type=seed, help="the run's seed (default: the experiment's first seed at the scale)")
     cp.add_argument("--eval", dest="eval_summary", type=Path, help="`longcot eval` output directory or summary.json")
     cp.add_argument("--statistics", type=Path, help="`longcot analyze` statistics.json of the training rollouts")
     cp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import random
 
+#: Seeds are non-negative and fit numpy's 32-bit seeding (torch, numpy and the backends all take them).
+MAX_SEED = 2**32 - 1
+
 
 def seed_everything(seed: int) -> None:
     """Seed Python's, numpy's and torch's global generators from `seed` and configure torch (`configure_torch`).

@@ -13,56 +13,19 @@ import sys
 from pathlib import Path
 
 from suite.atomic import write_json_atomic
+from suite.cli_args import csv, positive_int, seed, seed_list
 from suite.errors import UserError
 from suite.eval.benchmarks import BENCHMARKS, MMLU_PRO_SEED, load_benchmark
 from suite.eval.paper_tables import compare, paper_row
 from suite.eval.presets import PRESETS, get_preset
 
 
-def _csv(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
-
-
-#: Seeds are non-negative and fit numpy's and the backends' 32-bit seeding.
-MAX_SEED = 2**32 - 1
-
-
-def _positive_int(text: str) -> int:
-    """An argparse type: an integer >= 1 (a bad one is exit 2 naming the option)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"seed {value} is out of range: expected an integer from 0 to {MAX_SEED}")
-    return value
-
-
 def _seed_list(text: str) -> tuple[int, ...]:
-    """--seeds: distinct comma-separated integers from 0 to MAX_SEED (a UserError naming --seeds otherwise)."""
+    """--seeds: `suite.cli_args.seed_list`, checked after parsing (a UserError naming --seeds)."""
     try:
-        seeds = tuple(int(s) for s in _csv(text))
-    except ValueError:
-        raise UserError(f"expected comma-separated integers like 0,1,2,3, got {text!r}", where="--seeds") from None
-    if not seeds:
-        raise UserError("expected at least one seed", where="--seeds")
-    for s in seeds:
-        if not 0 <= s <= MAX_SEED:
-            raise UserError(f"seed {s} is out of range: expected integers from 0 to {MAX_SEED}", where="--seeds")
-    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
-    if repeated:
-        raise UserError(f"seed(s) {', '.join(map(str, repeated))} given more than once", where="--seeds")
-    return seeds
+        return seed_list(text)
+    except argparse.ArgumentTypeError as exc:
+        raise UserError(str(exc), where="--seeds") from None
 
 
 #: Top-level packages whose exceptions, raised while a model or tokenizer loads, mean "cannot load what was named"
@@ -138,10 +101,10 @@ def add_eval_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, help="local <benchmark>.jsonl files (hub schema); else the hub")
     p.add_argument("--out", type=Path, default=Path("eval_results"), help="output directory")
     p.add_argument("--compare", help="paper row to compare with, e.g. table1:sft_emergent")
-    p.add_argument("--limit", type=_positive_int, help="first N problems per benchmark (smoke runs; not a result)")
-    p.add_argument("--max-new-tokens", type=_positive_int, help="override the preset's generation limit")
+    p.add_argument("--limit", type=positive_int, help="first N problems per benchmark (smoke runs; not a result)")
+    p.add_argument("--max-new-tokens", type=positive_int, help="override the preset's generation limit")
     p.add_argument("--seeds", help="override the preset's seeds, e.g. 0,1,2,3")
-    p.add_argument("--mmlu-pro-seed", type=_seed, default=MMLU_PRO_SEED, help="seed of the MMLU-Pro-1k subset")
+    p.add_argument("--mmlu-pro-seed", type=seed, default=MMLU_PRO_SEED, help="seed of the MMLU-Pro-1k subset")
     p.add_argument("--grading", action="append", default=[], metavar="KEY=VALUE",
                    help="a choice of the symbolic grader (repeatable): float_rounding=N, rel_tol=X, ordered_lists=true, "
                         "strict=false, latex_only=true, allow_set_relation=true (docs/evaluation.md)")
@@ -153,7 +116,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
     from suite.backends import make_backend
     from suite.eval.protocol import run_eval
 
-    names = _csv(args.benchmarks)
+    names = csv(args.benchmarks)
     unknown = [n for n in names if n not in BENCHMARKS]
     if not names or unknown:
         raise UserError(f"unknown benchmark(s) {unknown}; known benchmarks: {', '.join(BENCHMARKS)}",
@@ -182,31 +145,10 @@ def run_eval_command(args: argparse.Namespace) -> int:
 
 def _grading_config(options: list[str]):
     """`--grading KEY=VALUE` options as a `GradingConfig`; a bad key or value is a UserError naming the option."""
-    from dataclasses import fields
+    from suite.verify.equivalence import config_from_strings
 
-    from suite.verify import GradingConfig
-
-    types = {f.name: f.type for f in fields(GradingConfig)}
-    values: dict = {}
-    for option in options:
-        key, sep, raw = option.partition("=")
-        where = f"--grading {option}"
-        if not sep or key not in types:
-            raise UserError(f"expected KEY=VALUE with KEY one of {', '.join(types)}", where=where)
-        kind = str(types[key])
-        try:
-            if "bool" in kind:
-                if raw.lower() not in ("true", "false"):
-                    raise ValueError("expected true or false")
-                values[key] = raw.lower() == "true"
-            elif "int" in kind:
-                values[key] = int(raw)
-            else:
-                values[key] = None if raw.lower() == "none" else float(raw)
-        except ValueError as exc:
-            raise UserError(f"bad value {raw!r}: {exc}", where=where) from None
     try:
-        return GradingConfig(**values)
+        return config_from_strings(options)
     except ValueError as exc:
         raise UserError(str(exc), where="--grading") from None
 
@@ -283,9 +225,9 @@ def add_analyze_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("rollouts", type=Path, help="JSONL of {step, prompt, response, reward, correct, ...}")
     p.add_argument("--out", type=Path, help="output directory (default: next to the rollouts file)")
     p.add_argument("--tokenizer", help="tokenizer for lengths / repetition when the log has no token counts")
-    p.add_argument("--max-len", type=_positive_int,
+    p.add_argument("--max-len", type=positive_int,
                    help="generation limit, for the exceed rate (gen_len + 16 >= max_len)")
-    p.add_argument("--ngram-size", type=_positive_int, default=40, help="n of the repetition ratio (paper: 40)")
+    p.add_argument("--ngram-size", type=positive_int, default=40, help="n of the repetition ratio (paper: 40)")
     p.add_argument("--no-plot", action="store_true")
     p.set_defaults(func=run_analyze_command)
     return p

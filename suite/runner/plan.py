@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from suite.determinism import MAX_SEED
 from suite.errors import UserError
 from suite.experiment import Experiment
 from suite.recipes import Recipe, apply_overrides, recipe_hash
@@ -66,8 +67,6 @@ class Plan:
     recipes: Mapping[str, Recipe]  # hash -> recipe
 
 
-#: Seeds are non-negative and fit numpy's 32-bit seeding (torch and numpy both take them).
-MAX_SEED = 2**32 - 1
 
 
 def validate_seeds(seeds: Iterable[int] | None, *, where: str = "--seeds") -> None:

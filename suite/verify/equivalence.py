@@ -49,11 +49,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from suite.verify.extract import last_boxed_only_string, locate_final_answer, remove_boxed, strip_prompt
+from suite.verify.extract import HEDGE, last_boxed_only_string, locate_final_answer, remove_boxed, strip_prompt
 from suite.verify.hendrycks import strip_string
 from suite.verify.timeout import DEFAULT_TIMEOUT_S, shared_pool
 
@@ -64,7 +64,6 @@ _THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$")
 _CHOICE_GOLD = re.compile(r"^\s*(?:\\text\{\s*)?\(?([A-J])\)?(?:\s*\})?\s*$")
 _CHOICE_PRED = re.compile(r"^\s*(?:\\text\{\s*)?\(?([A-J])(?:\)|\.|:|\s|\}|$)")
 _FALSE_EQUATION = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*=\s*([-+]?\d+(?:\.\d+)?)\s*$")
-_HEDGE = re.compile(r"(?:\\text\{\s*or\s*\}|\bor\b|\\lor\b|\\vee\b)", re.IGNORECASE)
 _AND = re.compile(r"\\text\{\s*and\s*\}|\band\b")
 _DELIMITED = re.compile(r"\$|\\\(|\\\[|\\boxed|\\fbox")
 _LOOKALIKE_SCRIPTS = ("CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC")
@@ -155,7 +154,7 @@ def choice_letter(answer: str) -> str | None:
 
 def hedges(answer: str) -> bool:
     """True when an answer offers alternatives joined by "or" (`3 or 4`, `3 \\text{ or } 4`, `3 \\lor 4`)."""
-    return _HEDGE.search(answer) is not None
+    return HEDGE.search(answer) is not None
 
 
 def _is_bare_list(s: str) -> bool:
@@ -323,11 +322,7 @@ def _compare_many(triples: Sequence[tuple[str, str, bool]], config: GradingConfi
     todo: Sequence[int] = sorted((i for i, q in enumerate(out) if q is None), key=lambda i: triples[i][0])
     if todo:
         jobs = [(triples[i][0].strip(), triples[i][1].strip(), config, triples[i][2]) for i in todo]
-        pool = shared_pool(workers, timeout_s)
-        if len(jobs) == 1:
-            verdicts = [pool.call(math_verify_equivalent, jobs[0], False)]
-        else:
-            verdicts = pool.map(math_verify_equivalent, jobs, False)
+        verdicts = shared_pool(workers, timeout_s).map(math_verify_equivalent, jobs, False)
         for i, verdict in zip(todo, verdicts):
             out[i] = _settle(triples[i][0], triples[i][1], verdict)
     return [bool(x) for x in out]
@@ -370,3 +365,24 @@ def config_from_dict(options: dict | None) -> GradingConfig:
     if unknown:
         raise ValueError(f"unknown grading option(s) {unknown}; known: {sorted(known)}")
     return GradingConfig(**options)
+
+
+def config_from_strings(options: Iterable[str]) -> GradingConfig:
+    """A `GradingConfig` from `KEY=VALUE` strings (`ordered_lists=true`, `rel_tol=1e-4`, `rel_tol=none`), as a command
+    line gives them. A bad key or value raises ValueError naming the option."""
+    kinds = {f.name: str(f.type) for f in fields(GradingConfig)}
+    values: dict = {}
+    for option in options:
+        key, sep, raw = option.partition("=")
+        if not sep or key not in kinds:
+            raise ValueError(f"{option}: expected KEY=VALUE with KEY one of {', '.join(kinds)}")
+        if kinds[key] == "bool":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError(f"{option}: expected true or false")
+            values[key] = raw.lower() == "true"
+            continue
+        try:
+            values[key] = int(raw) if kinds[key] == "int" else None if raw.lower() == "none" else float(raw)
+        except ValueError:
+            raise ValueError(f"{option}: bad value {raw!r}") from None
+    return config_from_dict(values)

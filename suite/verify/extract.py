@@ -163,7 +163,7 @@ def extract_gold(gold_raw: str) -> str:
 MAX_FINAL_BOXES = 8  # more boxes than this in one final answer is not an answer
 BOX_GAP_CHARS = 40  # boxes separated by at most this much connecting text ("," "and" "$ and $") form one answer
 _BOX_JOIN = re.compile(r"^(?:\\text\{\s*and\s*\}|\\q?quad\b|\band\b|[\s,;.&$()\[\]\\])*+$")
-_HEDGE_WORD = re.compile(r"\bor\b|\\lor\b|\\vee\b", re.IGNORECASE)
+HEDGE = re.compile(r"\bor\b|\\lor\b|\\vee\b", re.IGNORECASE)  # alternatives: `3 or 4`, `3 \text{ or } 4`, `3 \lor 4`
 _FINAL_PHRASE = re.compile(r"(?:final answer|the answer)\s*+(?:is|:)\s*+:?+", re.IGNORECASE)
 _SPECIAL_MARKER = re.compile(r"<\|[^|<>\n]{1,40}\|>|</?(?:think|answer|s)>")
 _HAS_VALUE = re.compile(r"\d|\$|\\[a-zA-Z(\[]")
@@ -216,7 +216,7 @@ def _final_boxes(text: str) -> tuple[int, int, str] | None:
         gap = text[prev[0] + len(prev[1]) : start]
         if len(gap) > BOX_GAP_CHARS:
             break
-        if _HEDGE_WORD.search(gap):
+        if HEDGE.search(gap):
             hedge = True
         elif not _BOX_JOIN.match(gap):
             break
