@@ -25,7 +25,8 @@ from suite.backends.base import GenerationBackend, SamplingSpec
 from suite.eval.benchmarks import Problem, get_benchmark
 from suite.eval.presets import Preset
 from suite.metrics import accuracy, keywords, length
-from suite.verify import GradingConfig, extract_answer, final_answer, get_grader, grade_responses
+from suite.verify import GradingConfig, extract_answer, get_grader, grade_responses
+from suite.verify.extract import marked_answer
 from suite.verify.choice import extract_choice
 
 BOOTSTRAP_SEED = 0
@@ -58,7 +59,7 @@ def _extracted(benchmark: str, text: str) -> str | None:
     grader = get_benchmark(benchmark).grader
     if grader == "mmlu_pro":
         return extract_choice(text)
-    return final_answer(text) if grader == "symbolic" else extract_answer(text)
+    return marked_answer(text) if grader == "symbolic" else extract_answer(text)
 
 
 def summarize(benchmark: str, rows: Sequence[dict[str, Any]], n_problems: int, max_new_tokens: int) -> dict[str, Any]:

@@ -296,6 +296,17 @@ def final_answer(text: str) -> str | None:
 _PROMPT_PIECES = re.compile(r"(?<=[.?!:])\s++|\n")
 
 
+def marked_answer(text: str) -> str | None:
+    """The answer a response marks as its answer (final boxes, or what follows "the answer is"), as stated; None when
+    it marks none (an unmarked last paragraph is graded, but is no answer to log or vote on).
+
+    >>> marked_answer(r"so \\boxed{7}."), marked_answer("no answer here")
+    ('7', None)
+    """
+    found = locate_final_answer(text)
+    return None if found is None or found.source == "tail" else found.stated
+
+
 def strip_prompt(response: str, prompt: str | None) -> str:
     """`response` without a leading copy of `prompt` and without verbatim copies of the prompt's sentences and lines
     (those of at least `PROMPT_ECHO_MIN_CHARS` characters), so nothing the prompt states (a worked example's boxed

@@ -184,20 +184,19 @@ def grade(grader: Grader, text: str, gold, where: str) -> bool:
 
 
 def predicted_answer(text: str, where: str = "answer extraction") -> str:
-    r"""The answer the response marks (its final boxes, or what follows "the answer is"), as
-    ``suite.verify.locate_final_answer`` states it, or ``""`` when it marks none (for logging, e.g. verl's ``pred``,
-    on which verl's ``maj@N`` votes; correctness is the grader's). An exception raises :class:`GraderError`.
+    r"""``suite.verify.extract.marked_answer``: the answer the response marks (its final boxes, or what follows "the
+    answer is"), or ``""`` when it marks none (for logging, e.g. verl's ``pred``, on which verl's ``maj@N`` votes;
+    correctness is the grader's). An exception raises :class:`GraderError`.
 
     >>> predicted_answer(r"so \boxed{7}."), predicted_answer(r"\boxed{3} and \boxed{4}"), predicted_answer("no answer")
     ('7', '3, 4', '')
     """
-    from suite.verify.extract import locate_final_answer
+    from suite.verify.extract import marked_answer
 
     try:
-        found = locate_final_answer(text)
+        return marked_answer(text) or ""
     except Exception as exc:
-        raise GraderError(f"{where}: suite.verify.locate_final_answer raised {type(exc).__name__}: {exc}") from exc
-    return "" if found is None or found.source == "tail" else found.stated
+        raise GraderError(f"{where}: suite.verify.extract.marked_answer raised {type(exc).__name__}: {exc}") from exc
 
 
 OutcomeSetting = CosineRewardSetting | ClassicRewardSetting
