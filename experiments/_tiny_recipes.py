@@ -6,10 +6,19 @@ channels, reward clip, value clipping), scaled to a 0.1M-parameter model, from t
 
 from dataclasses import replace
 
-from suite.rewards.settings import SPEC_CLASSIC, SPEC_COSINE, SPEC_COSINE_REP
+from suite.rewards.settings import (
+    COSINE_DEFAULT,
+    DEFAULT_GAMMAS,
+    SPEC_CLASSIC,
+    SPEC_COSINE,
+    SPEC_COSINE_REP,
+    RepetitionPenaltySetting,
+    RewardSpec,
+    rescale_gamma,
+)
 from suite.tiny.recipes import TinyRLRecipe, TinySFTRecipe
 from suite.tiny.rl.config import RLConfig
-from suite.tiny.sft_config import SEARCH_SFT
+from suite.tiny.sft_config import HEADROOM_SFT, SEARCH_SFT
 
 #: the search world's SFT policy (`solve` with guess-check-narrow traces that sometimes give up; 500 problems x 4
 #: traces, 1,500 steps): the checkpoint of evidence/tiny/search/sft_search (held-out 0.789 at seed 0). Here thinking
@@ -43,4 +52,40 @@ TINY_DEVIATIONS = (
     "moves the length is the finding, not the task's design.",
     "The dense repetition penalty keeps the paper's N = 40 tokens, about two tries of a tiny response: it fires only "
     "when a response repeats a whole try.",
+)
+
+
+# --- The headroom world (docs/tiny_world.md, "The headroom world"; evidence/tiny/headroom/) ---------------------------
+
+#: The headroom world's SFT policy: `seek` (x in 0..R-1, R up to 40), search with slips, rechecks and give-ups.
+SFT_HEADROOM = TinySFTRecipe(HEADROOM_SFT)
+
+HEADROOM_LIMIT = 160  # generation limit = the reward's max_len; exceed at >= 144 (the paper's 16-token margin)
+
+#: The dense repetition penalty scaled to the world: N = 16 tokens, the body of one try (`g : g * a = p , p + b = r ,
+#: r < t` is 17 tokens), so rechecking a try once already repeats an N-gram; the paper's N = 40 is 0.3% of its limit.
+REPETITION_TRY = RepetitionPenaltySetting("repetition-try", ngram_size=16)
+
+#: (gamma_c, gamma_p) = (1, 0.99) rescaled to the tiny horizon: gamma ** (14336 / 160), so (1, 0.406).
+HEADROOM_GAMMAS = tuple(rescale_gamma(g, HEADROOM_LIMIT) for g in DEFAULT_GAMMAS)
+
+HEADROOM_PROBE = replace(
+    PROBE,
+    max_new_tokens=HEADROOM_LIMIT,
+    eval_size=512,  # one sample on each of 512 held-out problems: SE ~0.02 per evaluation
+    repetition_ngram_size=REPETITION_TRY.ngram_size,
+)
+
+HR_CLASSIC = TinyRLRecipe(replace(HEADROOM_PROBE, reward=SPEC_CLASSIC), init=SFT_HEADROOM, n_train=2000)
+HR_COSINE = replace(HR_CLASSIC, rl=replace(HEADROOM_PROBE, reward=SPEC_COSINE))
+HR_COSINE_REP = replace(HR_CLASSIC, rl=replace(
+    HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, HEADROOM_GAMMAS)))
+
+HEADROOM_DEVIATIONS = (
+    "Headroom world: a 0.1M-parameter transformer trained from scratch on `seek x < R : x * a + b = t` (R up to 40), "
+    "answered by a guess-check-narrow search that slips now and then, rechecks a try sometimes and may give up; not "
+    "Llama-3.1-8B on MATH. Generation limit 160 tokens instead of 14,336 (same 16-token exceed margin).",
+    "Dense repetition penalty with N = 16 tokens (the body of one try) instead of 40, and discount factors rescaled to "
+    "the horizon, gamma_tiny = gamma_paper ** (14336 / 160): (gamma_c, gamma_p) = (1, 0.99) becomes (1, 0.406), so "
+    "a penalty fades over the same fraction of the response as in the paper.",
 )

@@ -21,7 +21,7 @@ from suite.metrics import names as M
 EXPERIMENT = Experiment(
     id="takeaway-4.2",
     title="Reward shaping stabilises CoT length",
-    version=5,
+    version=6,
     claim=Claim("Reward shaping can be used to stabilize and control CoT length while improving accuracy.", "§4.2",
                 "Figures 4, 5; Table 9"),
     arms=(
@@ -108,5 +108,10 @@ EXPERIMENT = Experiment(
             "The paper recipes state how the SFT start point's data was built; rows 3-5 evaluate MATH-500 every 8 "
             "iterations (Figure 5), rows 1-2 the final model only (eval_every_steps); two deviations say so.",
             scales=("paper",)),
+        6: Change(
+            "The tiny SFT recipe gains `recheck_rate` (0 here; the headroom world uses it), and the tiny vocabulary is "
+            "chosen by the families a model sees, so this world's is unchanged: the recipe hash moves, the numbers do "
+            "not (a short SFT run gave byte-identical metrics and weights before and after).",
+            numbers=False),
     },
 )

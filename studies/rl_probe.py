@@ -2,6 +2,7 @@
 rewards (the tiny arms of Takeaways 4.1 and 4.2), several seeds: how do length, exceed rate and accuracy move?
 
     python -m studies.rl_probe run --out evidence/tiny/rl/probe_search [--seeds 0,1,2] [--set rl.max_new_tokens=96]
+        [--world search|headroom]
         # trains the arms through the runner (cached in --runs, default runs/studies), then `summary`
     python -m studies.rl_probe collect --run runs/tiny --out evidence/tiny/rl/probe_search
         # the same records from a finished `longcot run --scale tiny` (takeaway-4.2's arms, trained by the main job:
@@ -31,10 +32,17 @@ from suite.recipes import apply_overrides
 EXPERIMENT = "takeaway-4.2"  # the finding whose tiny arms are the probe (4.1's classic arm is the same job)
 
 
-def probe_recipes() -> dict:
-    from experiments._tiny_recipes import RL_CLASSIC, RL_COSINE, RL_COSINE_REP
+WORLDS = ("search", "headroom")
 
-    return {"classic": RL_CLASSIC, "cosine": RL_COSINE, "cosine_rep": RL_COSINE_REP}
+
+def probe_recipes(world: str = "search") -> dict:
+    """The probe's arms: classic, cosine, cosine + repetition from the world's SFT policy (the search world's are
+    Takeaway 4.1/4.2's tiny arms; the headroom world's are `HR_*` in experiments/_tiny_recipes.py)."""
+    from experiments import _tiny_recipes as R
+
+    if world == "headroom":
+        return {"classic": R.HR_CLASSIC, "cosine": R.HR_COSINE, "cosine_rep": R.HR_COSINE_REP}
+    return {"classic": R.RL_CLASSIC, "cosine": R.RL_COSINE, "cosine_rep": R.RL_COSINE_REP}
 
 
 def _record(run_dir: Path, arm: str, recipe, recipe_hash: str, seed: int, command: str) -> dict:
@@ -46,10 +54,11 @@ def _record(run_dir: Path, arm: str, recipe, recipe_hash: str, seed: int, comman
             "scalars": m["scalars"], "curves": m["curves"]}
 
 
-def run(out: Path, runs: Path, seeds: tuple[int, ...], overrides: dict[str, str], jobs: int = 1) -> None:
+def run(out: Path, runs: Path, seeds: tuple[int, ...], overrides: dict[str, str], jobs: int = 1,
+        world: str = "search") -> None:
     """Train every probe arm for every seed through the runner and write one record per (arm, seed)."""
-    recipes = probe_recipes()
-    study = run_recipes("rl-probe", recipes, seeds, runs, jobs=jobs, overrides=overrides)
+    recipes = probe_recipes(world)
+    study = run_recipes(f"rl-probe-{world}", recipes, seeds, runs, jobs=jobs, overrides=overrides)
     for arm, recipe in recipes.items():
         recipe = apply_overrides(recipe, overrides, where=f"--set for arm {arm}")
         for s in seeds:
@@ -219,6 +228,7 @@ def main() -> None:
     r = sub.add_parser("run", help="train the probe arms through the runner")
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--seeds", default="0,1,2")
+    r.add_argument("--world", choices=WORLDS, default="search", help="whose SFT policy and RL settings (default search)")
     r.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="recipe override, as `longcot run --set` (e.g. rl.max_new_tokens=96)")
     add_run_arguments(r)
@@ -235,7 +245,7 @@ def main() -> None:
         bad = [kv for kv in a.set if "=" not in kv]
         if bad:
             raise UserError(f"--set expects FIELD=VALUE, got {bad[0]!r}")
-        run(a.out, a.runs, seeds_arg(a.seeds), dict(kv.split("=", 1) for kv in a.set), a.jobs)
+        run(a.out, a.runs, seeds_arg(a.seeds), dict(kv.split("=", 1) for kv in a.set), a.jobs, a.world)
     elif a.cmd == "collect":
         collect(a.run, a.out)
     else:

@@ -122,6 +122,21 @@ REPETITION_DEFAULT = RepetitionPenaltySetting("repetition")
 #: Default (gamma_correctness, gamma_repetition) = (1, 0.99) (§4.6).
 DEFAULT_GAMMAS: tuple[float, float] = (1.0, 0.99)
 
+#: The paper's generation limit (Tables 7-14: 14,336 new tokens), the horizon its discount factors were chosen for.
+PAPER_MAX_LEN = 14336
+
+
+def rescale_gamma(gamma: float, max_len: int, paper_max_len: int = PAPER_MAX_LEN) -> float:
+    """The discount factor that decays over `max_len` tokens as `gamma` does over the paper's limit:
+    gamma ** (paper_max_len / max_len). E.g. 0.99 over 14,336 tokens -> 0.406 over 160 (what is left of a penalty after
+    the same *fraction* of the response is the same); 1.0 stays 1.0."""
+    if not 0.0 <= gamma <= 1.0:
+        raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+    if max_len < 1:
+        raise ValueError(f"max_len must be >= 1, got {max_len}")
+    return gamma ** (paper_max_len / max_len)
+
+
 #: Table 13 / Table 5 (gamma_c, gamma_p) pairs, keyed by the official script suffix.
 GAMMA_PAIRS: dict[str, tuple[float, float]] = {
     "100_100": (1.0, 1.0),

@@ -39,14 +39,19 @@ class TinySFTRecipe(Recipe):
         return {"scalars": out["scalars"], "curves": out["curves"]}
 
 
+#: RL training prompts per family at most (500 unless named): `seek` has ~3,000 distinct training problems.
+RL_PROMPT_CAP = {"seek": 2500, "seekswap": 2500}
+
+
 def rl_problem_sets(families: tuple[str, ...], n_train: int, n_eval: int, *, seed: int = 2) -> tuple[list, list]:
-    """RL training prompts from the SFT families (equal shares of n_train, at most 500 per family: `solve` has only
-    ~600 distinct training problems) and held-out problems from hash buckets training never draws from."""
+    """RL training prompts from the SFT families (equal shares of n_train, at most RL_PROMPT_CAP per family: `solve`
+    has only ~600 distinct training problems) and held-out problems from hash buckets training never draws from."""
     from suite.tiny import task
 
     train, heldout = [], []
     for f in families:
-        train += task.make_split(f, "train", min(500, n_train // len(families)), seed=seed)
+        share = n_train // len(families)
+        train += task.make_split(f, "train", min(RL_PROMPT_CAP.get(f, 500), share), seed=seed)
         heldout += task.make_split(f, "heldout", n_eval // len(families), seed=seed)
     return train, heldout
 

@@ -57,7 +57,8 @@ def build_dataset(cfg: SFTConfig, tok, seed: int) -> list[Example]:
         # the problem set depends on the family and size only (seed 0): seeds vary traces, init and order
         for p in task.make_split(fam, "train", min(cfg.n_train, task.TRAIN_POOL.get(fam, cfg.n_train)), seed=0):
             for _ in range(cfg.traces_per_problem):
-                tr = traces.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate, give_up_rate=cfg.give_up_rate)
+                tr = traces.trace(p, cfg.style, rng, slip_rate=cfg.slip_rate, give_up_rate=cfg.give_up_rate,
+                                  recheck_rate=cfg.recheck_rate)
                 tr = traces.noisy_answer(tr, rng, cfg.wrong_answer_rate)
                 examples.append(make_example(tok, p, tr))
     n_web = round(cfg.web_fraction * len(examples))
@@ -115,7 +116,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
     configure_torch()
     t0 = time.perf_counter()
     workdir = Path(workdir)
-    tok = task.make_tokenizer()
+    tok = task.make_tokenizer(cfg.families + cfg.ood_families + (cfg.web_families if cfg.web_fraction else ()))
     data = build_dataset(cfg, tok, seed)
     sets = eval_sets(cfg)
     torch.manual_seed(seed)

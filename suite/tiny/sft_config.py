@@ -22,6 +22,7 @@ class SFTConfig:
     traces_per_problem: int = 4  # independent traces per training problem: one reached 0.49 held-out, four 0.79
     slip_rate: float = 0.3  # per-step slip probability in emergent `long` traces (each slip is caught and corrected)
     give_up_rate: float = 0.25  # `search` style: chance of stopping after each failed check with an unchecked guess
+    recheck_rate: float = 0.0  # `search` in `seek`: chance of rechecking a try (catches a slipped false success)
     wrong_answer_rate: float = 0.0  # share of traces whose final answer is replaced by a wrong one (noisy references)
     web_fraction: float = 0.0  # share of extra "web-like" examples (other families, unfiltered, 30% wrong)
     web_families: tuple[str, ...] = ("solve",)
@@ -62,7 +63,7 @@ class SFTConfig:
         for f in ("n_train", "traces_per_problem", "steps", "batch_size", "eval_every", "eval_n"):
             if getattr(self, f) < 1:
                 raise UserError(f"SFTConfig.{f} must be >= 1, got {getattr(self, f)}")
-        for f in ("slip_rate", "give_up_rate", "wrong_answer_rate", "web_fraction"):
+        for f in ("slip_rate", "give_up_rate", "recheck_rate", "wrong_answer_rate", "web_fraction"):
             if not 0.0 <= getattr(self, f) <= 1.0:
                 raise UserError(f"SFTConfig.{f} must be a probability in [0, 1], got {getattr(self, f)}")
         for f in ("n_layer", "n_head", "n_embd", "block_size", "log_every", "eval_max_new_tokens"):
@@ -87,3 +88,19 @@ MAX_SFT_STEPS = 1_000_000
 #: The search world's SFT recipe, named: the defaults. In a single-seed trial one trace per problem reached 0.49
 #: held-out at 1,500 steps (0.55 at 3,000), four traces 0.79.
 SEARCH_SFT = SFTConfig()
+
+#: The headroom world's SFT recipe (docs/tiny_world.md, "The headroom world"): `seek` x in 0..R-1 with R up to 40,
+#: searched by guess-check-narrow tries that slip now and then (a false `V`), recheck sometimes (which catches such a
+#: slip) and give up after a failed check with probability 0.15; `seekswap` (the same equations, terms swapped) is
+#: evaluated out of domain. The teacher's own traces are right ~51% of the time (mean 74 tokens).
+HEADROOM_SFT = SFTConfig(
+    families=("seek",),
+    ood_families=("seekswap",),
+    n_train=2000,  # of ~3,000 distinct training-split `seek` problems (1,200 equations x 4 ranges, minus repeats)
+    traces_per_problem=2,
+    slip_rate=0.1,
+    give_up_rate=0.15,
+    recheck_rate=0.15,  # a recheck costs a try's tokens; at 0.3 the SFT policy's mean length was 110 of 160 tokens
+    block_size=384,  # the longest teacher traces (no give-up over R = 40) run to ~370 tokens
+    eval_max_new_tokens=160,
+)

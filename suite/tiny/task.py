@@ -8,6 +8,13 @@ Families (all answers are one integer in 0..NMAX, written `\\boxed{N}`):
   left to right; every intermediate value stays in 0..CHAIN_MAX (29).
 - `mixchain` (out-of-domain): `chain 3 * 4 + 5 - 2 ?` — a chain whose first operation is a multiplication by 2..5.
   Same prompt word as `chain`, new structure: needs `solve`'s multiplication facts inside `chain`'s procedure.
+- `seek` (in-domain, the headroom world's family): `seek x < 30 : x * 3 + 7 = 52 ?` — find x in 0..R-1, where the
+  range R (10, 20, 30 or 40) is the difficulty and is stated in the prompt; a in 2..3, b in 0..19. A wider range
+  needs more tries of a guess-check-narrow search, so the hardest problems need more tries than a tiny generation
+  limit holds (docs/tiny_world.md, "The headroom world").
+- `seekswap` (out-of-domain for `seek`): `seek x < 30 : 7 + 3 * x = 52 ?` — the same equations with the terms
+  written the other way round: the same skills (multiplication and addition facts, comparison, search), another
+  surface. It shares `seek`'s held-out equations, so its held-out problems are never trained on in either form.
 
 Splits cannot be memorised: every problem has a content hash; `heldout` problems come from hash buckets that
 training never draws from.
@@ -20,26 +27,42 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from suite.tiny.tokenizer import SPECIALS, TinyTokenizer
 
-NMAX = 49  # numbers 0..NMAX are single tokens
+NMAX = 49  # the first world's families (chain, solve, mixchain) keep every number in 0..NMAX
 CHAIN_MAX = 29  # chain values stay in 0..CHAIN_MAX: ~500 +/- facts, hard enough that a 0.1M model slips
-FAMILIES = ("chain", "solve", "mixchain")
+SEEK_RANGES = (10, 20, 30, 40)  # `seek` difficulty: x in 0..R-1, R stated in the prompt
+SEEK_A = (2, 3)  # multipliers
+SEEK_B_MAX = 19  # offsets 0..19
+NUM_MAX = max(SEEK_RANGES) * max(SEEK_A) + SEEK_B_MAX  # 139: numbers 0..NUM_MAX are single tokens
+FAMILIES = ("chain", "solve", "mixchain", "seek", "seekswap")
 WORDS = (
     "chain", "solve", "x", "*", "+", "-", "=", "?", "<", ">", ",", ":", "try", "answer", "\\boxed{", "}",
     "check", "ok", "X", "V", "wait", "so", "alternatively,", "clarify", "decompose", "step", "reflect", "fine", "ops",
 )
+SEEK_FAMILIES = ("seek", "seekswap")
+SEEK_WORDS = ("seek", "recheck")
 
 
-def vocabulary() -> list[str]:
-    """The task's word list: specials first (pad=0, bos=1, eos=2, unk=3), then words, then numbers 0..NMAX."""
-    return [*SPECIALS, *WORDS, *(str(n) for n in range(NMAX + 1))]
+def vocabulary(families: Iterable[str] = FAMILIES) -> list[str]:
+    """The word list of a model that sees `families`: specials first (pad=0, bos=1, eos=2, unk=3), then words, then
+    numbers. The first world's families (chain, solve, mixchain) keep their original vocabulary (numbers 0..NMAX), so
+    their models and results are unchanged by the `seek` families, which add two words and numbers up to NUM_MAX."""
+    families = tuple(families)
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        raise ValueError(f"unknown families {unknown}; known: {FAMILIES}")
+    seek = any(f in SEEK_FAMILIES for f in families)
+    words = (*WORDS, *SEEK_WORDS) if seek else WORDS
+    return [*SPECIALS, *words, *(str(n) for n in range((NUM_MAX if seek else NMAX) + 1))]
 
 
-def make_tokenizer() -> TinyTokenizer:
-    return TinyTokenizer(vocabulary())
+def make_tokenizer(families: Iterable[str] = FAMILIES) -> TinyTokenizer:
+    """The tokenizer of a model that sees `families` (default: every family; decoding only needs a superset)."""
+    return TinyTokenizer(vocabulary(families))
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,14 @@ class Problem:
     @property
     def key(self) -> str:
         return hashlib.sha256(f"{self.family}|{self.prompt}".encode()).hexdigest()
+
+    @property
+    def split_key(self) -> str:
+        """What decides the split: the content hash, except for the `seek` families, whose split follows the equation
+        alone, so that a held-out equation is held out under every range R and in both surface forms."""
+        if self.family in SEEK_FAMILIES:
+            return hashlib.sha256(f"seek|{self.ops}".encode()).hexdigest()
+        return self.key
 
 
 # --- Problem generators -----------------------------------------------------------------------------------------------
@@ -98,10 +129,23 @@ def _solve(rng: random.Random, a: int) -> Problem:
             return Problem("solve", f"solve x * {a} + {b} = {t} ?", str(x), a, (a, b, t))
 
 
-DEFAULT_DIFFICULTY = {"chain": (2, 4), "solve": (2, 5), "mixchain": (2, 4)}
+def _seek(rng: random.Random, r: int, swap: bool) -> Problem:
+    x, a, b = rng.randrange(r), rng.choice(SEEK_A), rng.randint(0, SEEK_B_MAX)
+    t = x * a + b
+    eq = f"{b} + {a} * x" if swap else f"x * {a} + {b}"
+    return Problem("seekswap" if swap else "seek", f"seek x < {r} : {eq} = {t} ?", str(x), r, (a, b, t))
+
+
+DEFAULT_DIFFICULTY = {"chain": (2, 4), "solve": (2, 5), "mixchain": (2, 4), "seek": SEEK_RANGES,
+                      "seekswap": SEEK_RANGES}
 
 
 def sample_problem(family: str, rng: random.Random, difficulty: int | None = None) -> Problem:
+    if family in SEEK_FAMILIES:
+        r = difficulty if difficulty is not None else rng.choice(SEEK_RANGES)
+        if r not in SEEK_RANGES:
+            raise ValueError(f"{family} difficulty (the range R) must be one of {SEEK_RANGES}, got {r}")
+        return _seek(rng, r, swap=family == "seekswap")
     lo, hi = DEFAULT_DIFFICULTY[family]
     d = difficulty if difficulty is not None else rng.randint(lo, hi)
     if family == "chain":
@@ -116,13 +160,14 @@ def sample_problem(family: str, rng: random.Random, difficulty: int | None = Non
 # --- Splits -----------------------------------------------------------------------------------------------------------
 
 # Of 100 hash buckets, the first HELDOUT_BUCKETS[family] are held out (eval only), the rest are for training. `solve`
-# has only ~750 distinct problems, so it holds out a larger share.
-HELDOUT_BUCKETS = {"chain": 5, "solve": 20, "mixchain": 5}
+# has only ~750 distinct problems, so it holds out a larger share; `seek` has 1,600 equations (4,000 problems over
+# its four ranges), of which a quarter are held out.
+HELDOUT_BUCKETS = {"chain": 5, "solve": 20, "mixchain": 5, "seek": 25, "seekswap": 25}
 TRAIN_POOL = {"solve": 500}  # of ~600 distinct training-split `solve` problems; SFT draws at most this many
 
 
 def split_of(problem: Problem) -> str:
-    return "heldout" if int(problem.key[:8], 16) % 100 < HELDOUT_BUCKETS[problem.family] else "train"
+    return "heldout" if int(problem.split_key[:8], 16) % 100 < HELDOUT_BUCKETS[problem.family] else "train"
 
 
 def make_split(family: str, split: str, n: int, seed: int, difficulty: int | None = None) -> list[Problem]:

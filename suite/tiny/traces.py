@@ -18,7 +18,10 @@ Styles that always end with the correct answer (`STYLES`):
   no search).
 
 `search` (the search world, docs/tiny_world.md "The search world"): for `solve`, guess, check, narrow, and after
-each failed check give up with probability `give_up_rate`; it ends wrong when it gives up on a wrong guess.
+each failed check give up with probability `give_up_rate`; it ends wrong when it gives up on a wrong guess. For `seek`
+(the headroom world, "The headroom world") the same search over a range stated in the prompt, whose tries slip now
+and then into a false success that a recheck (`recheck_rate`) can catch. In `seek`, `long` is that search without
+giving up and with every slip caught, `short` and `constructed` are `solve`'s.
 
 Noise (Takeaway 5.1): `noisy_answer` replaces the final answer by a wrong one; `web_like` is one unfiltered
 response of a random style to a problem of another family, wrong at a given rate.
@@ -32,7 +35,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from suite.tiny.task import NMAX, Problem, apply_op, make_tokenizer, verify
+from suite.tiny.task import NMAX, SEEK_FAMILIES, Problem, apply_op, make_tokenizer, verify
 
 STYLES = ("direct", "short", "long", "constructed")  # every trace of these ends with the correct answer
 SEARCH = "search"
@@ -211,11 +214,70 @@ def _search_solve(problem: Problem, rng: random.Random, give_up_rate: float) -> 
         b.add("alternatively,")
 
 
+# --- `search` in `seek`: the headroom world (docs/tiny_world.md, "The headroom world") ---------------------------------
+
+def _seek_try(b: _Builder, g: int, a: int, bb: int, t: int, word: str = "try", slipped: int | None = None) -> int:
+    """Write `try g : g * a = p , p + b = r , r ? t`; with `slipped` the product is misremembered as that value
+    (weight 0) and the sum follows it. Returns the value written for r."""
+    p = g * a if slipped is None else slipped
+    b.add(f"{word} {g} : {g} * {a} =")
+    b.add(str(p), 0.0 if slipped is not None else 1.0)
+    r = p + bb
+    b.add(f", {p} + {bb} = {r} , {r} {'=' if r == t else '<' if r < t else '>'} {t}")
+    return r
+
+
+SEEK_PATIENCE = 300  # words: the teacher gives up after a failed check past this length (fits a 384-token context)
+
+
+def _search_seek(problem: Problem, rng: random.Random, give_up_rate: float, slip_rate: float,
+                 recheck_rate: float, catch_slips: bool = False) -> Trace:
+    """The guess-check-narrow search of `_search_solve` over x in 0..R-1, with slips and rechecks.
+
+    A try whose guess is wrong slips with probability `slip_rate`: the product is misremembered as t - b, so the try
+    "verifies" a wrong guess (`52 = 52 V`). After any check the teacher rechecks the same try with probability
+    `recheck_rate` (`recheck 9 : 9 * 5 = 45 , ...`): a recheck recomputes without slipping, so it catches a false `V`
+    (`X wait`, and the search goes on from the true comparison) and otherwise repeats what the try said. An uncaught
+    false `V` ends the trace with a wrong answer; after a failed check the teacher gives up with probability
+    `give_up_rate` (`so answer \\boxed{u}`, u uniform in the open interval), and always once the trace is
+    `SEEK_PATIENCE` words long (far beyond any generation limit the recipes use). With `catch_slips` (the `long`
+    style, as `solve`'s) every slip is rechecked and caught and the guesses after the first bisect the open interval,
+    so the trace ends correct within about log2(R) + 1 tries."""
+    a, bb, t = problem.ops
+    x = int(problem.answer)
+    lo, hi = 0, problem.difficulty - 1
+    b = _Builder()
+    g = rng.randint(lo, hi)
+    while True:
+        slip = g != x and rng.random() < slip_rate
+        r = _seek_try(b, g, a, bb, t, slipped=t - bb if slip else None)
+        if rng.random() < recheck_rate or (slip and catch_slips):
+            b.add("X" if r != t else "V")
+            r = _seek_try(b, g, a, bb, t, word="recheck")
+            if slip:
+                b.add("X wait")
+                slip = False
+        if r == t and not slip:
+            b.add(f"V answer \\boxed{{ {g} }}")
+            return b.build()
+        if slip:  # an uncaught false success
+            b.add(f"V answer \\boxed{{ {g} }}")
+            return b.build()
+        if b.words[-1] != "wait":
+            b.add("X")
+        lo, hi = (g + 1, hi) if g < x else (lo, g - 1)
+        if not catch_slips and (rng.random() < give_up_rate or len(b.words) >= SEEK_PATIENCE):
+            b.add(f"{GIVE_UP} answer \\boxed{{ {rng.randint(lo, hi)} }}")
+            return b.build()
+        b.add("alternatively,")
+        g = (lo + hi) // 2 if catch_slips else rng.randint(lo, hi)
+
+
 # --- `short` and `constructed` ----------------------------------------------------------------------------------------
 
 def _short(problem: Problem) -> Trace:
     b = _Builder()
-    if problem.family == "solve":
+    if problem.family in ("solve", *SEEK_FAMILIES):
         a, bb, t = problem.ops
         b.add(_try_words(int(problem.answer), a, bb) + f" , {t} = {t} V")
     else:
@@ -229,7 +291,7 @@ def _constructed(problem: Problem, rng: random.Random, slip_rate: float) -> Trac
     target_len = len(trace(problem, "long", rng, slip_rate=slip_rate).words)
     b = _Builder()
     b.add(f"clarify {problem.prompt[:-2]} decompose")
-    if problem.family == "solve":
+    if problem.family in ("solve", *SEEK_FAMILIES):
         a, bb, t = problem.ops
         b.add("step " + _try_words(int(problem.answer), a, bb) + f" , {t} = {t} reflect fine")
     else:
@@ -242,7 +304,7 @@ def _constructed(problem: Problem, rng: random.Random, slip_rate: float) -> Trac
 
 
 def trace(problem: Problem, style: str, rng: random.Random, *, slip_rate: float = 0.3,
-          give_up_rate: float = 0.25) -> Trace:
+          give_up_rate: float = 0.25, recheck_rate: float = 0.0) -> Trace:
     """The completion for `problem` in `style` (module docstring). Every style in STYLES ends with the correct answer;
     `search` does not when it gives up (`give_up_rate`)."""
     if style == "direct":
@@ -252,12 +314,16 @@ def trace(problem: Problem, style: str, rng: random.Random, *, slip_rate: float 
     if style == "short":
         return _short(problem)
     if style == "long":
+        if problem.family in SEEK_FAMILIES:  # the search without giving up, every slip caught by a recheck
+            return _search_seek(problem, rng, 0.0, slip_rate, recheck_rate, catch_slips=True)
         if problem.family == "solve":
             return _long_solve(problem, rng, slip_rate)
         return _long_chain(problem, rng, slip_rate)
     if style == "constructed":
         return _constructed(problem, rng, slip_rate)
-    if style == SEARCH:  # guess-check-narrow with give-ups for `solve`; other families fall back to `long`
+    if style == SEARCH:  # guess-check-narrow with give-ups for `solve` and `seek`; other families fall back to `long`
+        if problem.family in SEEK_FAMILIES:
+            return _search_seek(problem, rng, give_up_rate, slip_rate, recheck_rate)
         if problem.family == "solve":
             return _search_solve(problem, rng, give_up_rate)
         return trace(problem, "long", rng, slip_rate=slip_rate)
@@ -291,16 +357,24 @@ def count_keyword(text: str, keyword: str) -> int:
 
 def parse_search(text: str, problem: Problem) -> dict:
     """What a `search` response did: its guesses, whether it gave up, whether a wrong answer was 'verified' (a false
-    `V`), and how many guesses were outside the interval the true comparisons of earlier guesses leave open."""
+    `V`), how many guesses were outside the interval the true comparisons of earlier guesses leave open, how many
+    tries it rechecked and how many of those rechecks caught a false `V` (`recheck ... X wait`)."""
     w = text.split()
     guesses = [int(w[i + 1]) for i in range(len(w) - 1) if w[i] == "try" and w[i + 1].isdigit()]
     x = int(problem.answer)
-    lo, hi, wasted = 0, 9, 0
+    lo, hi, wasted = 0, (problem.difficulty - 1 if problem.family in SEEK_FAMILIES else 9), 0
     for g in guesses:
         wasted += not lo <= g <= hi
         if g < x:
             lo = max(lo, g + 1)
         elif g > x:
             hi = min(hi, g - 1)
+    rechecks = [i for i, t in enumerate(w) if t == "recheck"]
+    caught = 0
+    for i in rechecks:
+        j = w.index("X", i) if "X" in w[i:] else -1
+        k = next((m for m in range(i + 1, len(w)) if w[m] in ("try", "recheck", "answer")), len(w))
+        caught += 0 <= j < k and j + 1 < len(w) and w[j + 1] == "wait"
     return {"tries": len(guesses), "gave_up": GIVE_UP in w, "false_verified": "V" in w and not verify(problem, text),
-            "wasted_guesses": wasted, "repeated_guesses": len(guesses) - len(set(guesses))}
+            "wasted_guesses": wasted, "repeated_guesses": len(guesses) - len(set(guesses)),
+            "rechecks": len(rechecks), "caught_slips": caught}

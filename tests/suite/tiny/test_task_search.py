@@ -81,10 +81,11 @@ def test_parse_search_counts_tries_give_ups_false_verifications_and_wasted_guess
     text = ("try 2 : 2 * 3 = 6 , 6 + 4 = 10 , 10 < 19 X alternatively, try 1 : 1 * 3 = 3 , 3 + 4 = 7 , 7 < 19 X "
             "alternatively, try 1 : 1 * 3 = 3 , 3 + 4 = 7 , 7 = 19 V answer \\boxed{1}")
     got = parse_search(text, p)
-    assert got == {"tries": 3, "gave_up": False, "false_verified": True, "wasted_guesses": 2, "repeated_guesses": 1}
+    assert got == {"tries": 3, "gave_up": False, "false_verified": True, "wasted_guesses": 2, "repeated_guesses": 1,
+                   "rechecks": 0, "caught_slips": 0}
     text = "try 7 : 7 * 3 = 21 , 21 + 4 = 25 , 25 > 19 X so answer \\boxed{5}"
     assert parse_search(text, p) == {"tries": 1, "gave_up": True, "false_verified": False, "wasted_guesses": 0,
-                                     "repeated_guesses": 0}
+                                     "repeated_guesses": 0, "rechecks": 0, "caught_slips": 0}
 
 
 def test_sft_draws_the_configured_number_of_independent_traces_per_problem():
