@@ -123,7 +123,8 @@ def measure(ckpt: Path, *, n_problems: int = 512, samples: int = 4, ood_problems
         "by_tries_as_trained": _by(as_trained, lambda r: min(r["tries"], 9)),
         "by_range_as_trained": _by(as_trained, lambda r: r["range"]),
         "by_range_would_exceed": {str(R): round(statistics.mean(r["length"] >= EXCEED_AT for r in banned
-                                                                if r["range"] == R), 4) for R in task.SEEK_RANGES},
+                                                                if r["range"] == R), 4)
+                                  for R in task.SEEK_RANGES if any(r["range"] == R for r in banned)},
         "budget_forced_by_tries": by_budget,
         "ood_seekswap": {"accuracy": sum(r["correct"] for r in ood) / len(ood), "n": len(ood),
                          "chance_uniform_guess": chance},
