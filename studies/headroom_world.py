@@ -16,6 +16,11 @@ held-out problems, per SFT seed, with the number of samples behind it:
 
     python -m studies.headroom_world properties --out evidence/tiny/headroom [--seeds 0,1,2] [--jobs 2]
     python -m studies.headroom_world teacher    --out evidence/tiny/headroom
+    python -m studies.headroom_world ood        --out evidence/tiny/headroom [--seeds 0,1,2] [--jobs 2]
+
+`ood`: does the out-of-domain family respond to what SFT sees? `HEADROOM_SFT` against the same recipe plus `solve`
+(another in-domain family, clean) and plus 30% web-like examples (`solve` and `chain` problems, one unfiltered
+response of a random style each, 30% wrong: Takeaway 5.1's kind of data); held-out `seek` and `seekswap` accuracy.
 
 Common options: `--runs DIR` (run directory the jobs are cached in, default runs/studies), `--jobs N`.
 """
@@ -26,6 +31,7 @@ import argparse
 import json
 import random
 import statistics
+from dataclasses import replace
 from pathlib import Path
 
 from studies.runs import add_run_arguments, main_guard, run_recipes, seeds_arg
@@ -169,6 +175,38 @@ def properties(out: Path, runs: Path, seeds: tuple[int, ...], jobs: int = 1) -> 
     return result
 
 
+OOD_CELLS = {
+    "seek": HEADROOM_SFT,
+    "seek+solve": replace(HEADROOM_SFT, families=("seek", "solve")),
+    "seek+web30": replace(HEADROOM_SFT, web_fraction=0.3, web_families=("solve", "chain")),
+}
+
+
+def ood(out: Path, runs: Path, seeds: tuple[int, ...], jobs: int = 1) -> dict:
+    run = run_recipes("headroom-ood", {name: TinySFTRecipe(cfg) for name, cfg in OOD_CELLS.items()}, seeds, runs,
+                      jobs=jobs)
+    rows = {}
+    for name, cfg in OOD_CELLS.items():
+        sc = [run.metrics(name, s)["scalars"] for s in seeds]
+        rows[name] = {"seek": [x["heldout_accuracy/seek"] for x in sc],
+                      "seekswap": [x["heldout_accuracy/seekswap"] for x in sc],
+                      "eval_n_per_family": cfg.eval_n}
+    result = {"seeds": list(seeds), "cells": rows}
+    write_json_atomic(out / "ood.json", result)
+    lines = [f"Held-out accuracy after SFT (one sample on each of {HEADROOM_SFT.eval_n} problems per family and seed; "
+             f"seeds {', '.join(map(str, seeds))})", "",
+             "| SFT data | `seek` (in domain) mean (per seed) | `seekswap` (out of domain) mean (per seed) |",
+             "|---|---|---|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | " + " | ".join(
+            f"{statistics.mean(r[f]):.3f} ({' / '.join(f'{v:.3f}' for v in r[f])})" for f in ("seek", "seekswap"))
+            + " |")
+    table = "\n".join(lines) + "\n"
+    write_text_atomic(out / "ood.md", table)
+    print(table)
+    return result
+
+
 def _table(result: dict) -> str:
     seeds = list(result["per_seed"])
     ps = [result["per_seed"][s] for s in seeds]
@@ -245,7 +283,7 @@ def _plot(result: dict, path: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m studies.headroom_world", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["properties", "teacher"])
+    ap.add_argument("what", choices=["properties", "teacher", "ood"])
     ap.add_argument("--out", type=Path, required=True, help="folder for the evidence files")
     ap.add_argument("--seeds", default="0,1,2")
     add_run_arguments(ap)
@@ -253,6 +291,8 @@ def main() -> None:
     a.out.mkdir(parents=True, exist_ok=True)
     if a.what == "properties":
         properties(a.out, a.runs, seeds_arg(a.seeds), a.jobs)
+    elif a.what == "ood":
+        ood(a.out, a.runs, seeds_arg(a.seeds), a.jobs)
     else:
         teacher(a.out)
 
