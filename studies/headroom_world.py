@@ -37,6 +37,7 @@ from pathlib import Path
 from studies.runs import add_run_arguments, main_guard, run_recipes, seeds_arg
 from suite.atomic import write_json_atomic, write_text_atomic
 from suite.determinism import configure_torch
+from suite.metrics.accuracy import clustered_accuracy
 from suite.tiny import task, traces
 from suite.tiny.model import load_checkpoint
 from suite.tiny.recipes import TinySFTRecipe
@@ -50,14 +51,6 @@ UNBOUNDED = 360  # "no limit": the model's context (block 384) minus the longest
 TRY_TOKENS = 20  # `try g : g * a = p , p + b = r , r < t X alternatively,`
 FORCE_AFTER_TRIES = tuple(range(1, 11))
 SFT_ARM = "sft_headroom"
-
-
-def clustered(values_by_problem: list[list[float]]) -> tuple[float, float, int]:
-    """Mean over all samples and its problem-clustered standard error (problems are the independent units)."""
-    means = [sum(v) / len(v) for v in values_by_problem if v]
-    flat = [x for v in values_by_problem for x in v]
-    se = statistics.stdev(means) / len(means) ** 0.5 if len(means) > 1 else float("nan")
-    return sum(flat) / len(flat), se, len(flat)
 
 
 def _by(records: list[dict], key) -> dict[str, list]:
@@ -85,8 +78,9 @@ def measure(ckpt: Path, *, n_problems: int = 512, samples: int = 4, ood_problems
         return recs
 
     def summary(recs: list[dict]) -> dict:
-        acc, se, n = clustered([[float(r["correct"]) for r in recs[i * samples:(i + 1) * samples]]
-                                for i in range(n_problems)])
+        acc, se = clustered_accuracy([[float(r["correct"]) for r in recs[i * samples:(i + 1) * samples]]
+                                      for i in range(n_problems)])
+        n = len(recs)
         mean = lambda k: sum(float(r[k]) for r in recs) / n  # noqa: E731
         return {"accuracy": acc, "se_problem_clustered": se, "n_samples": n, "n_problems": n_problems,
                 "mean_length": mean("length"), "mean_tries": mean("tries"), "gave_up": mean("gave_up"),
@@ -114,7 +108,8 @@ def measure(ckpt: Path, *, n_problems: int = 512, samples: int = 4, ood_problems
         for i, p in enumerate(reps):
             ids = banned_raw[i][0][:budget] + forced + tail_of[i][0] if i in tail_of else banned_raw[i][0]
             correct.append(float(task.verify(p, tok.decode(ids))))
-        acc, se, n = clustered([correct[i * samples:(i + 1) * samples] for i in range(n_problems)])
+        acc, se = clustered_accuracy([correct[i * samples:(i + 1) * samples] for i in range(n_problems)])
+        n = len(correct)
         by_budget[str(k)] = {"budget_tokens": budget, "accuracy": acc, "se_problem_clustered": se, "n_samples": n,
                              "forced_share": len(todo) / len(reps)}
     ood_probs = task.make_split("seekswap", "heldout", ood_problems, seed=777)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from suite.tiny.task import FAMILIES as TINY_FAMILIES  # the tiny families, each with a held-out accuracy metric
+
 Shape = Literal["scalar", "curve"]
 
 
@@ -119,6 +121,5 @@ SFT_TRAIN_TOKENS = _metric(
     "sft_train_tokens", "tokens", None, "scalar", "non-pad tokens seen by SFT (prompt + completion)"
 )
 OOD_ACCURACY_CURVE = _metric("ood_accuracy_curve", "fraction", True, "curve", "OOD-family accuracy every k steps")
-TINY_FAMILIES = ("chain", "solve", "mixchain", "seek", "seekswap")  # suite.tiny.task.FAMILIES (tested)
 for _f in TINY_FAMILIES:
     _metric(f"heldout_accuracy/{_f}", "fraction", True, "scalar", f"held-out accuracy on the tiny family {_f}")

@@ -257,10 +257,7 @@ def _search_seek(problem: Problem, rng: random.Random, give_up_rate: float, slip
             if slip:
                 b.add("X wait")
                 slip = False
-        if r == t and not slip:
-            b.add(f"V answer \\boxed{{ {g} }}")
-            return b.build()
-        if slip:  # an uncaught false success
+        if r == t:  # a success, or a slip nobody caught (a false success: the answer is wrong)
             b.add(f"V answer \\boxed{{ {g} }}")
             return b.build()
         if b.words[-1] != "wait":

@@ -11,13 +11,13 @@ from suite.tiny import task
 from suite.tiny.model import TinyGPT, TinyGPTConfig, save_checkpoint
 
 
-def test_clustered_standard_error_uses_problems_as_units():
+def test_the_clustered_standard_error_the_study_uses_treats_problems_as_units():
     groups = [[1.0, 1.0], [0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
-    mean, se, n = H.clustered(groups)
-    assert (mean, n) == (5 / 8, 8)
+    mean, se = H.clustered_accuracy(groups)
+    assert mean == 5 / 8
     assert se == pytest.approx(statistics.stdev([1.0, 0.0, 0.5, 1.0]) / 2)
     # the same outcomes spread as if every sample were its own problem give a smaller (wrong) SE
-    assert H.clustered([[x] for g in groups for x in g])[1] < se
+    assert H.clustered_accuracy([[x] for g in groups for x in g])[1] < se
 
 
 def test_measure_reports_each_property_with_its_sample_counts(tmp_path):
