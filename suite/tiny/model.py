@@ -170,6 +170,8 @@ class GenerationOutput:
     lengths: torch.Tensor  # (B,) long, generated tokens INCLUDING the EOS; = max_new_tokens when truncated
     finished: torch.Tensor  # (B,) bool, True iff EOS was produced
     logprobs: torch.Tensor  # (B, max_new_tokens) float: log softmax(logits / T) (T=1 if greedy) of the token, 0 at pads
+    entropy: torch.Tensor | None = None  # (B, max_new_tokens) float: entropy of softmax(logits) (untempered), 0 at pads;
+    # only with `with_entropy=True`
 
 
 _M32 = 0xFFFFFFFF
@@ -243,7 +245,8 @@ def generate(
     seeds: Sequence[int] | None = None,
     generator: torch.Generator | None = None,
     banned_ids: Sequence[int] = (),
-    skip_finished: bool = False,
+    skip_finished: bool = True,
+    with_entropy: bool = False,
 ) -> GenerationOutput:
     """Sample continuations of LEFT-padded prompts (B,P) with a KV cache; stops early once every row has emitted EOS.
 
@@ -251,13 +254,16 @@ def generate(
     `generator` (or torch's global one) is used. `banned_ids` get zero probability (an intervention used to measure
     what a behaviour, e.g. `wait`, is worth). Puts the model in eval mode for the call and restores its mode.
 
-    `skip_finished` (off by default): with `seeds`, rows that have emitted EOS are dropped from the decoding batch
-    (caches compacted when a quarter of the active rows has finished, never below `MIN_DECODE_ROWS` rows). On the
-    development machine that is bit-identical to decoding every row and makes generation 1.6-1.9x faster
-    (`benchmarks/tiny_ppo_speed.py` checks both), but it relies on the CPU's matmul kernels giving a row the same bits
-    whatever the number of rows, which another machine's kernels need not do (1-3 rows already differ here); it is
-    therefore not the default until the stored references are re-promoted with it. With a `generator` every step
-    draws B uniforms, so all rows stay in the batch.
+    `skip_finished` (on by default): with `seeds`, rows that have emitted EOS are dropped from the decoding batch
+    (caches compacted when a quarter of the active rows has finished, never below `MIN_DECODE_ROWS` rows), which
+    makes generation 1.6-1.9x faster (`benchmarks/tiny_ppo_speed.py`). On the development machine it is bit-identical
+    to decoding every row; that relies on the CPU's matmul kernels giving a row the same bits whatever the number of
+    rows, which another machine's kernels need not do (1-3 rows already differ here), so on another machine a sample
+    may differ in its last bits, as any other result may (the verdicts are built not to flip on that). With a
+    `generator` every step draws B uniforms, so all rows stay in the batch.
+
+    `with_entropy`: also return each generated token's next-token entropy (of the untempered distribution), what RL
+    logs as the policy's entropy, so that a rollout at temperature 1 needs no second forward pass of the policy.
     """
     was_training = model.training
     model.eval()
@@ -290,6 +296,7 @@ def generate(
 
         tokens = torch.full((B, max_new_tokens), pad_id, dtype=torch.long, device=device)
         logprobs = torch.zeros(B, max_new_tokens, device=device)
+        entropy = torch.zeros(B, max_new_tokens, device=device) if with_entropy else None
         finished = torch.zeros(B, dtype=torch.bool, device=device)
         lengths = torch.full((B,), max_new_tokens, dtype=torch.long, device=device)
         rows = None  # indices of the decoding batch's rows in the full batch (None: all B rows, in order)
@@ -303,8 +310,18 @@ def generate(
             else:
                 u = torch.rand(B, generator=generator, dtype=torch.float64, device=device)
             tok = sample_from_logits(logits, u, temperature, top_p)  # (b,)
-            lp = F.log_softmax(logits / (temperature if temperature > 0 else 1.0), dim=-1).gather(1, tok[:, None])
+            lp_all = F.log_softmax(logits / (temperature if temperature > 0 else 1.0), dim=-1)  # (b, V)
+            lp = lp_all.gather(1, tok[:, None])
             alive = ~r_finished
+            if with_entropy:
+                lq = lp_all if temperature in (0.0, 1.0) else F.log_softmax(logits, dim=-1)
+                if banned.numel():
+                    lq = lq.nan_to_num(neginf=0.0)  # a banned token has probability 0 and adds 0 (not 0 * -inf)
+                ent = torch.where(alive, -(lq.exp() * lq).sum(-1), torch.zeros(()))
+                if rows is None:
+                    entropy[:, t] = ent
+                else:
+                    entropy[rows, t] = ent
             new_tok = torch.where(alive, tok, torch.full_like(tok, pad_id))
             new_lp = torch.where(alive, lp.squeeze(1), torch.zeros_like(lp.squeeze(1)))
             new_eos = alive & (tok == eos_id)
@@ -340,7 +357,7 @@ def generate(
     model.train(was_training)
     # plain tensors (not inference tensors), so callers may use them in autograd (e.g. as `gather` indices)
     return GenerationOutput(tokens=tokens.clone(), lengths=lengths.clone(), finished=finished.clone(),
-                            logprobs=logprobs.clone())
+                            logprobs=logprobs.clone(), entropy=entropy.clone() if with_entropy else None)
 
 
 # --- Checkpoints ------------------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from suite.tiny.guards import require_finite
 from suite.tiny.rl import advantages as adv_mod
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.rl.losses import k3_kl, policy_loss, value_loss
-from suite.tiny.rl.rollout import Rollout, left_pad, length_mask, row_seeds, sample, score_tokens
+from suite.tiny.rl.rollout import Rollout, left_pad, length_mask, row_seeds, sample, score_rollout, score_tokens
 from suite.tiny.rl.step_metrics import rollout_metrics
 
 Progress = Callable[[int, dict], None]
@@ -67,6 +67,18 @@ def _make_optimizer(params, lr: float, cfg: RLConfig, total: int):
     return opt, sched
 
 
+#: groups of rows per minibatch in the update (`_length_groups`): two halves by length already leave out most of the
+#: padding of a random minibatch; smaller groups cost more per row than they save on one CPU core
+UPDATE_GROUPS = 2
+
+
+def _length_groups(mb: torch.Tensor, lengths: torch.Tensor, groups: int = UPDATE_GROUPS) -> list:
+    """A minibatch's rows (indices into the rollout) in `groups` groups of similar length, shortest first, each with
+    the width of its longest response: [(rows, width), ...]."""
+    order = mb[torch.argsort(lengths[mb], stable=True)]
+    return [(rows, max(1, int(lengths[rows].max()))) for rows in order.tensor_split(groups) if rows.numel()]
+
+
 class _Sampler:
     """Epoch-wise shuffled prompt order (OpenRLHF's prompt DataLoader with shuffle), from one seeded numpy RNG."""
 
@@ -87,13 +99,13 @@ def _rollout(policy, generate, tokenizer, problems, prompts, verify, *, max_new_
              seeds) -> Rollout:
     """Sample and grade one response per row. `prompts`: ragged prompt ids, one per row."""
     prompt_ids, prompt_mask = left_pad(prompts, tokenizer.pad_id)
-    tokens, lengths, finished = sample(policy, generate, prompt_ids, max_new_tokens=max_new_tokens,
-                                       eos_id=tokenizer.eos_id, pad_id=tokenizer.pad_id, temperature=temperature,
-                                       top_p=top_p, seeds=seeds)
-    texts = [tokenizer.decode(tokens[i, : int(n)].tolist()) for i, n in enumerate(lengths)]
+    out = sample(policy, generate, prompt_ids, max_new_tokens=max_new_tokens, eos_id=tokenizer.eos_id,
+                 pad_id=tokenizer.pad_id, temperature=temperature, top_p=top_p, seeds=seeds)
+    lengths, finished = out.lengths.long(), out.finished.bool()
+    texts = [tokenizer.decode(out.tokens[i, : int(n)].tolist()) for i, n in enumerate(lengths)]
     correct = [bool(verify(p, t)) for p, t in zip(problems, texts)]
-    return Rollout(list(problems), prompt_ids, prompt_mask, tokens, lengths, finished,
-                   length_mask(lengths, tokens.shape[1]), texts, correct)
+    return Rollout(list(problems), prompt_ids, prompt_mask, out.tokens, lengths, finished,
+                   length_mask(lengths, out.tokens.shape[1]), texts, correct, out.logprobs, out.entropy)
 
 
 @torch.no_grad()
@@ -149,6 +161,10 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         if eval_set and (step % cfg.eval_every == 0 or step == cfg.steps):
             log(step, evaluate_heldout(policy, generate, tokenizer, eval_set, eval_prompt_ids, verify, cfg, seed))
 
+    # At temperature 1 and top-p 1 the sampler draws from the policy itself, so the log-probabilities it computed
+    # while sampling are the policy's (OpenRLHF recomputes them with a forward pass of the actor because its sampler,
+    # vLLM, is another implementation; here it is the same network, and the two differ only in float rounding).
+    sampler_is_policy = cfg.temperature == 1.0 and cfg.top_p == 1.0
     maybe_eval(0)
     for step in range(cfg.steps):
         # ---- 1-2. rollout and grading -------------------------------------------------------------------------------
@@ -157,17 +173,21 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
                      verify, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p,
                      seeds=row_seeds(seed, step, len(idx)))
         width = max(1, int(r.lengths.max()))  # trim padding columns nobody generated
-        r = dataclasses.replace(r, tokens=r.tokens[:, :width], mask=r.mask[:, :width])
+        r = dataclasses.replace(r, tokens=r.tokens[:, :width], mask=r.mask[:, :width], logp=r.logp[:, :width],
+                                entropy=r.entropy[:, :width])
         tokens, mask = r.tokens, r.mask
         scores = adv_mod.outcome_scores(spec, r.lengths.tolist(), max_len, r.correct)
         rep = adv_mod.repetition_penalties(spec, tokens, r.lengths)
         with torch.no_grad():
-            cur = score_tokens(policy, r.prompt_ids, r.prompt_mask, tokens, with_entropy=True)
-            old_logp = cur["logp"]
-            ref_logp = score_tokens(ref, r.prompt_ids, r.prompt_mask, tokens)["logp"]
+            if sampler_is_policy:  # the sampler's log-probabilities are the policy's: no second forward pass
+                old_logp, entropy = r.logp * mask, r.entropy * mask
+            else:
+                cur = score_tokens(policy, r.prompt_ids, r.prompt_mask, tokens, with_entropy=True)
+                old_logp, entropy = cur["logp"], cur["entropy"]
+            ref_logp = score_rollout(ref, r.prompt_ids, r.prompt_mask, tokens, r.lengths)["logp"] * mask
             old_values = None
             if critic is not None:
-                old_values = score_tokens(critic, r.prompt_ids, r.prompt_mask, tokens)["values"] * mask
+                old_values = score_rollout(critic, r.prompt_ids, r.prompt_mask, tokens, r.lengths)["values"] * mask
         kl = (old_logp - ref_logp) * mask  # k1 estimator per token
         # ---- 3-4. rewards -> advantages ---------------------------------------------------------------------------
         channels = adv_mod.reward_channels(scores, rep, mask, cfg.reward_clip)
@@ -189,36 +209,49 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         for _ in range(cfg.ppo_epochs):
             perm = torch.randperm(len(idx), generator=shuffle_gen)
             for mb in perm.split(cfg.train_batch_size):
-                w = max(1, int(r.lengths[mb].max()))
-                mb_prompt = (r.prompt_ids[mb], r.prompt_mask[mb])
-                mb_tokens, mb_mask = tokens[mb, :w], mask[mb, :w]
-                logp = score_tokens(policy, *mb_prompt, mb_tokens)["logp"]
-                loss, clip = policy_loss(logp, old_logp[mb, :w], advantages[mb, :w], mb_mask, cfg.eps_clip)
-                if not kl_in_reward:
-                    kl_term = adv_mod.masked_mean(k3_kl(logp, ref_logp[mb, :w]), mb_mask, dim=-1).mean()
-                    loss = loss + cfg.kl_coef * kl_term
-                require_finite(loss, "policy loss", step)
+                # one optimizer step per minibatch; its gradient is accumulated over groups of rows of similar length,
+                # each cut to its longest response (the loss is a mean over rows, so each group's share is weighted
+                # by its rows: the same gradient as one pass over the minibatch, up to float rounding)
+                parts = _length_groups(mb, r.lengths)
                 actor_opt.zero_grad(set_to_none=True)
-                loss.backward()
+                loss_sum, clipped = 0.0, 0.0
+                for rows, w in parts:
+                    logp = score_tokens(policy, r.prompt_ids[rows], r.prompt_mask[rows], tokens[rows, :w])["logp"]
+                    part_mask = mask[rows, :w]
+                    loss, clip = policy_loss(logp, old_logp[rows, :w], advantages[rows, :w], part_mask,
+                                             cfg.eps_clip)
+                    if not kl_in_reward:
+                        kl_term = adv_mod.masked_mean(k3_kl(logp, ref_logp[rows, :w]), part_mask, dim=-1).mean()
+                        loss = loss + cfg.kl_coef * kl_term
+                    loss = loss * (len(rows) / len(mb))
+                    require_finite(loss, "policy loss", step)
+                    loss.backward()
+                    loss_sum += loss.item()
+                    clipped += float(clip) * float(part_mask.sum())
                 torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
                 actor_opt.step()
                 actor_sched.step()
-                p_losses.append(loss.item())
-                clips.append(float(clip))
+                p_losses.append(loss_sum)
+                clips.append(clipped / max(1.0, float(mask[mb].sum())))
                 if critic is not None:
-                    values = score_tokens(critic, *mb_prompt, mb_tokens)["values"]
-                    vloss = value_loss(values, old_values[mb, :w], returns[mb, :w], mb_mask, cfg.value_clip)
-                    require_finite(vloss, "value loss", step)
                     critic_opt.zero_grad(set_to_none=True)
-                    vloss.backward()
+                    vloss_sum = 0.0
+                    for rows, w in parts:
+                        values = score_tokens(critic, r.prompt_ids[rows], r.prompt_mask[rows], tokens[rows, :w])[
+                            "values"]
+                        vloss = value_loss(values, old_values[rows, :w], returns[rows, :w], mask[rows, :w],
+                                           cfg.value_clip) * (len(rows) / len(mb))
+                        require_finite(vloss, "value loss", step)
+                        vloss.backward()
+                        vloss_sum += vloss.item()
                     torch.nn.utils.clip_grad_norm_(critic.parameters(), cfg.max_grad_norm)
                     critic_opt.step()
                     critic_sched.step()
-                    v_losses.append(vloss.item())
+                    v_losses.append(vloss_sum)
         policy.eval()
         # ---- logging ----------------------------------------------------------------------------------------------
         metrics = rollout_metrics(r, max_len=max_len, margin=margin, scores=scores, repetition=rep, kl=kl,
-                                  entropy=cur["entropy"], repetition_ngram_size=cfg.repetition_ngram_size)
+                                  entropy=entropy, repetition_ngram_size=cfg.repetition_ngram_size)
         metrics[names.POLICY_LOSS] = float(np.mean(p_losses))
         metrics[names.CLIP_FRACTION] = float(np.mean(clips))
         if v_losses:

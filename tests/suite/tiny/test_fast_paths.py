@@ -1,8 +1,12 @@
-"""The engine's speed-ups change no number: `generate` (vectorised seeded uniforms, inference mode) and a few PPO steps
-are compared with `torch.equal` to a reference implementation kept here verbatim (the engine as it was before the
-speed-ups, issue #13 part 3). `skip_finished=True` (off by default) is bit-identical on the development machine only
-by a property of its matmul kernels (`generate`'s docstring); here it is held to what holds on any machine: the same
-call gives the same bits, and the sequences it returns are well formed."""
+"""The engine's speed-ups (issue #13 part 3) against plain implementations.
+
+- `generate` decoding every row (`skip_finished=False`) is compared with `torch.equal` to the sampler as it was before
+  the speed-ups, kept here verbatim. Dropping finished rows (the default) is bit-identical on the development machine
+  only by a property of its matmul kernels (`generate`'s docstring); here it is held to what holds on any machine:
+  the same call gives the same bits, the same tokens, and log-probabilities equal up to float rounding.
+- The PPO step's shortcuts are each held to the computation they replace, up to float rounding: the sampler's
+  log-probabilities and entropies vs a forward pass of the policy, scoring in length-sorted chunks vs one pass, and
+  the update's gradient accumulated over length groups vs one pass over the minibatch."""
 
 from __future__ import annotations
 
@@ -98,11 +102,14 @@ def test_generate_is_bit_identical_to_the_reference(temperature, top_p, banned):
     kw = dict(max_new_tokens=120, eos_id=3, pad_id=0, temperature=temperature, top_p=top_p, banned_ids=banned,
               seeds=[(11 << 32) + i for i in range(B)])
     ref = _reference_generate(model, ids, **kw)
-    new = tiny_model.generate(model, ids, **kw)
+    new = tiny_model.generate(model, ids, **kw, skip_finished=False)
     assert 0 < int(ref.finished.sum()) < B or temperature == 0.0
     _assert_same(new, ref)
-    skipping = tiny_model.generate(model, ids, **kw, skip_finished=True)
-    _assert_same(skipping, tiny_model.generate(model, ids, **kw, skip_finished=True))  # deterministic
+    skipping = tiny_model.generate(model, ids, **kw)  # the default drops finished rows
+    _assert_same(skipping, tiny_model.generate(model, ids, **kw))  # deterministic
+    for f in ("tokens", "lengths", "finished"):
+        assert torch.equal(getattr(skipping, f), getattr(ref, f)), f
+    torch.testing.assert_close(skipping.logprobs, ref.logprobs, rtol=0, atol=1e-5)
     for row in range(B):  # after EOS only padding, and EOS exactly at the recorded length
         n = int(skipping.lengths[row])
         assert (skipping.tokens[row, n:] == 0).all()
@@ -123,36 +130,79 @@ def test_generate_on_the_sft_policy_at_the_recipe_shape_is_bit_identical():
     probs = task.make_split("solve", "train", 8, seed=2)
     ids, _ = left_pad([prompt_ids(tok, p) for p in probs for _ in range(8)], tok.pad_id)
     kw = dict(max_new_tokens=112, eos_id=tok.eos_id, pad_id=tok.pad_id, seeds=[(3 << 32) + i for i in range(64)])
-    _assert_same(tiny_model.generate(policy, ids, **kw), _reference_generate(policy, ids, **kw))
+    _assert_same(tiny_model.generate(policy, ids, **kw, skip_finished=False), _reference_generate(policy, ids, **kw))
 
 
-def test_three_ppo_steps_with_the_fast_generate_equal_the_reference_engine():
-    """Metrics and final weights of 3 PPO steps: engine's `generate` vs the reference one (random model, EOS likely)."""
-    from suite.rewards.settings import SPEC_CLASSIC
-    from suite.tiny.rl.config import RLConfig
-    from suite.tiny.rl.train import critic_from_policy, rl_loop
+def _rollout_fixture():
+    """A random model and a rollout of 16 rows at temperature 1 that finish at different steps."""
+    from suite.tiny.rl.rollout import left_pad
 
     configure_torch()
+    torch.manual_seed(0)
     tok = task.make_tokenizer()
-    cfg = RLConfig(prompts_per_step=4, samples_per_prompt=4, train_batch_size=8, max_new_tokens=40, steps=3,
-                   eval_every=2, eval_size=4, reward=SPEC_CLASSIC, actor_lr=1e-3, critic_lr=1e-3)
-    train = task.make_split("chain", "train", 8, seed=0) + task.make_split("solve", "train", 8, seed=0)
-    heldout = task.make_split("solve", "heldout", 4, seed=0)
+    mcfg = tiny_model.TinyGPTConfig(vocab_size=tok.vocab_size, block_size=96, n_layer=2, n_head=2, n_embd=16)
+    policy = tiny_model.TinyGPT(mcfg).eval()
+    with torch.no_grad():  # make EOS likely so rows finish at different steps
+        policy.lm_head.weight[tok.eos_id] *= 0.0
+        policy.lm_head.weight[tok.eos_id] += policy.lm_head.weight.mean(0)
+    probs = task.make_split("solve", "train", 4, seed=0) + task.make_split("chain", "train", 4, seed=0)
+    ids, mask = left_pad([[tok.bos_id, *tok.encode(p.prompt)] for p in probs for _ in range(2)], tok.pad_id)
+    out = tiny_model.generate(policy, ids, max_new_tokens=48, eos_id=tok.eos_id, pad_id=tok.pad_id,
+                              seeds=list(range(16)), with_entropy=True)
+    assert 1 < len(set(out.lengths.tolist())), "rows should end at different lengths"
+    return policy, tok, ids, mask, out
 
-    def encode(t, p):
-        return [t.bos_id, *t.encode(p.prompt)]
 
-    def run(gen):
-        torch.manual_seed(0)
-        mcfg = tiny_model.TinyGPTConfig(vocab_size=tok.vocab_size, block_size=96, n_layer=1, n_head=2, n_embd=16)
-        policy = tiny_model.TinyGPT(mcfg).eval()
-        with torch.no_grad():  # make EOS likely so rows finish at different steps
-            policy.lm_head.weight[tok.eos_id] *= 0.0
-            policy.lm_head.weight[tok.eos_id] += policy.lm_head.weight.mean(0)
-        out = rl_loop(cfg, 0, policy, tok, gen, train, heldout, task.verify, encode, make_critic=critic_from_policy)
-        return out, policy
+def test_the_samplers_logprobs_and_entropy_are_the_policys():
+    from suite.tiny.rl.rollout import length_mask, score_tokens
 
-    a, pa = run(tiny_model.generate)
-    b, pb = run(_reference_generate)
-    assert a == b
-    assert all(torch.equal(x, y) for x, y in zip(pa.state_dict().values(), pb.state_dict().values()))
+    policy, _, ids, mask, out = _rollout_fixture()
+    m = length_mask(out.lengths, out.tokens.shape[1])
+    with torch.no_grad():
+        ref = score_tokens(policy, ids, mask, out.tokens, with_entropy=True)
+    torch.testing.assert_close(out.logprobs * m, ref["logp"] * m, rtol=0, atol=1e-5)
+    torch.testing.assert_close(out.entropy * m, ref["entropy"] * m, rtol=0, atol=1e-5)
+    assert float((out.entropy * m).sum()) > 1.0  # not a vacuous comparison of zeros
+
+
+def test_scoring_in_length_sorted_chunks_equals_one_pass():
+    from suite.tiny.rl.rollout import length_mask, score_rollout, score_tokens
+    from suite.tiny.rl.train import critic_from_policy
+
+    policy, _, ids, mask, out = _rollout_fixture()
+    critic = critic_from_policy(policy)
+    m = length_mask(out.lengths, out.tokens.shape[1])
+    for model, key in ((policy, "logp"), (critic, "values")):
+        with torch.no_grad():
+            whole = score_tokens(model, ids, mask, out.tokens)[key] * m
+        chunked = score_rollout(model, ids, mask, out.tokens, out.lengths, chunk=3)[key] * m
+        torch.testing.assert_close(chunked, whole, rtol=0, atol=1e-5)
+
+
+def test_the_update_gradient_over_length_groups_equals_one_pass():
+    from suite.tiny.rl.losses import policy_loss
+    from suite.tiny.rl.rollout import length_mask, score_tokens
+    from suite.tiny.rl.train import _length_groups
+
+    policy, _, ids, mask, out = _rollout_fixture()
+    m = length_mask(out.lengths, out.tokens.shape[1])
+    adv = torch.randn(m.shape, generator=torch.Generator().manual_seed(3))
+    old = out.logprobs + 0.1 * torch.randn(m.shape, generator=torch.Generator().manual_seed(4))
+    by_length = torch.argsort(out.lengths, stable=True)
+    mb = torch.cat([by_length[-4:], by_length[:4]])  # a minibatch of the 4 longest and the 4 shortest rows
+
+    def grads(parts):
+        policy.zero_grad(set_to_none=True)
+        for rows, w in parts:
+            logp = score_tokens(policy, ids[rows], mask[rows], out.tokens[rows, :w])["logp"]
+            loss, _ = policy_loss(logp, old[rows, :w], adv[rows, :w], m[rows, :w], 0.2)
+            (loss * (len(rows) / len(mb))).backward()
+        return [p.grad.clone() for p in policy.parameters()]
+
+    groups = _length_groups(mb, out.lengths)
+    assert len(groups) == 2 and sorted(torch.cat([g for g, _ in groups]).tolist()) == sorted(mb.tolist())
+    assert groups[0][1] <= groups[1][1] and groups[0][1] < out.tokens.shape[1]  # the short half is cut
+    one = grads([(mb, out.tokens.shape[1])])
+    for a, b in zip(grads(groups), one):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+    assert any(float(g.abs().sum()) > 0 for g in one)
