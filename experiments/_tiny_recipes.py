@@ -88,4 +88,11 @@ HEADROOM_DEVIATIONS = (
     "Dense repetition penalty with N = 16 tokens (the body of one try) instead of 40, and discount factors rescaled to "
     "the horizon, gamma_tiny = gamma_paper ** (14336 / 160): (gamma_c, gamma_p) = (1, 0.99) becomes (1, 0.406), so "
     "a penalty fades over the same fraction of the response as in the paper.",
+    "PPO's old log-probabilities and the logged entropy come from the sampler (the policy itself at temperature 1) "
+    "instead of a second forward pass of the actor, which OpenRLHF needs because its sampler (vLLM) is another "
+    "implementation; here the two agree to float rounding (tests/suite/tiny/test_fast_paths.py).",
 )
+
+#: "equal or better" accuracy (§4.2, §4.5) read as non-inferiority: the difference is significantly above -3 points,
+#: the smallest difference between arms the headroom world resolves (512 held-out problems, 3 seeds)
+NON_INFERIORITY = 0.03

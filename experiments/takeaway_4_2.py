@@ -13,15 +13,22 @@ from experiments._paper_recipes import (
     RL_T9_COSINE_REP,
 )
 from experiments._shapes import COLLAPSE, LIMIT_FRACTION
-from experiments._tiny_recipes import PROBE, RL_CLASSIC, RL_COSINE, RL_COSINE_REP, TINY_DEVIATIONS
-from suite.checks import DifferenceAgreement, Directional, Drawdown, PlateauBelow
+from experiments._tiny_recipes import (
+    HEADROOM_DEVIATIONS,
+    HEADROOM_LIMIT,
+    HR_CLASSIC,
+    HR_COSINE,
+    HR_COSINE_REP,
+    NON_INFERIORITY,
+)
+from suite.checks import DifferenceAgreement, Directional, Drawdown, PlateauBelow, Trend
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
 EXPERIMENT = Experiment(
     id="takeaway-4.2",
     title="Reward shaping stabilises CoT length",
-    version=6,
+    version=7,
     claim=Claim("Reward shaping can be used to stabilize and control CoT length while improving accuracy.", "§4.2",
                 "Figures 4, 5; Table 9"),
     arms=(
@@ -32,37 +39,45 @@ EXPERIMENT = Experiment(
         Arm("cosine_rep", "cosine reward + dense repetition penalty, gamma_p = 0.99 (row 5, Figure 5)"),
     ),
     metrics=(M.RESPONSE_LENGTH, M.EXCEED_RATE, M.TRAIN_ACCURACY, M.benchmark_accuracy("math500"),
-             M.HELDOUT_ACCURACY),
+             M.HELDOUT_ACCURACY, M.HELDOUT_ACCURACY_CURVE),
     scales={
         "tiny": ScaleSpec(
-            recipes={"classic": RL_CLASSIC, "cosine": RL_COSINE, "cosine_rep": RL_COSINE_REP},
+            recipes={"classic": HR_CLASSIC, "cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP},
             seeds=(0, 1, 2),
             checks=(
-                # the claim: cosine stabilises and controls length (below classic, levelling off below the limit) and
-                # keeps training accuracy from collapsing, while accuracy improves
+                # the claim: cosine stabilises and controls length (below classic, levelling off below the limit, the
+                # exceed rate below classic's) while accuracy improves over training and stays equal to or better
+                # than classic's held-out accuracy ("equal" = within NON_INFERIORITY)
                 Directional("cosine keeps length below classic", M.RESPONSE_LENGTH, lower="cosine", higher="classic"),
                 Directional("cosine keeps the exceed rate below classic", M.EXCEED_RATE, lower="cosine",
                             higher="classic"),
                 PlateauBelow("cosine length levels off below the limit", M.RESPONSE_LENGTH, arm="cosine",
-                             level=LIMIT_FRACTION * PROBE.max_new_tokens, max_change=0.1 * PROBE.max_new_tokens),
+                             level=LIMIT_FRACTION * HEADROOM_LIMIT, max_change=0.1 * HEADROOM_LIMIT),
                 Drawdown("cosine training accuracy does not collapse", M.TRAIN_ACCURACY, arm="cosine",
                          min_drop=COLLAPSE, expect="stable"),
-                Directional("cosine trains to higher accuracy than classic", M.TRAIN_ACCURACY, lower="classic",
-                            higher="cosine"),
-                Directional("cosine reaches higher held-out accuracy than classic", M.HELDOUT_ACCURACY,
-                            lower="classic", higher="cosine"),
+                Trend("cosine improves held-out accuracy over training", M.HELDOUT_ACCURACY_CURVE, arm="cosine",
+                      direction="increasing"),
+                Directional("cosine's held-out accuracy is equal to or better than classic's", M.HELDOUT_ACCURACY,
+                            lower="classic", higher="cosine", min_effect=-NON_INFERIORITY),
+                # the cosine + repetition arm (Figure 5's third curve): the same control, the same accuracy
+                Directional("cosine + repetition keeps the exceed rate below classic", M.EXCEED_RATE,
+                            lower="cosine_rep", higher="classic"),
+                Directional("cosine + repetition's held-out accuracy is equal to or better than classic's",
+                            M.HELDOUT_ACCURACY, lower="classic", higher="cosine_rep", min_effect=-NON_INFERIORITY),
                 # reproduction: each claimed between-arm comparison has a twin that holds the run's difference to the
                 # reference's (same metric, arms and reduction); levels alone cannot tell the arms apart
                 DifferenceAgreement("classic - cosine length agrees", M.RESPONSE_LENGTH, lower="cosine",
                                     higher="classic"),
                 DifferenceAgreement("classic - cosine exceed rate agrees", M.EXCEED_RATE, lower="cosine",
                                     higher="classic"),
-                DifferenceAgreement("cosine - classic training accuracy agrees", M.TRAIN_ACCURACY, lower="classic",
-                                    higher="cosine"),
                 DifferenceAgreement("cosine - classic held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="classic",
                                     higher="cosine"),
+                DifferenceAgreement("classic - cosine + repetition exceed rate agrees", M.EXCEED_RATE,
+                                    lower="cosine_rep", higher="classic"),
+                DifferenceAgreement("cosine + repetition - classic held-out accuracy agrees", M.HELDOUT_ACCURACY,
+                                    lower="classic", higher="cosine_rep"),
             ),
-            deviations=TINY_DEVIATIONS,
+            deviations=HEADROOM_DEVIATIONS,
         ),
         "paper": ScaleSpec(
             recipes={"classic_8x8": RL_T9_CLASSIC_8X8, "cosine_8x8": RL_T9_COSINE_8X8, "classic": RL_T9_CLASSIC,
@@ -113,5 +128,14 @@ EXPERIMENT = Experiment(
             "chosen by the families a model sees, so this world's is unchanged: the recipe hash moves, the numbers do "
             "not (a short SFT run gave byte-identical metrics and weights before and after).",
             numbers=False),
+        7: Change(
+            "Tiny scale moves to the headroom world (issue #13): arms HR_CLASSIC / HR_COSINE / HR_COSINE_REP (limit 160, "
+            "2,000 training prompts, 512 held-out problems; repetition N = 16 tokens and gamma_p rescaled to 0.406). "
+            "Checks re-declared before the run that became the reference: 'while improving accuracy' is read as held-"
+            "out accuracy rising over training (trend) and equal to or better than classic's (within 3 points, "
+            "NON_INFERIORITY) instead of strictly higher training and held-out accuracy; the cosine + repetition arm "
+            "gets claim checks (exceed rate below classic, held-out accuracy not worse) and reproduction twins. The "
+            "engine's speed-ups change numbers in their last bits.",
+            scales=("tiny",)),
     },
 )

@@ -7,7 +7,8 @@ recipes, hashes and jobs.
 """
 
 from experiments._paper_recipes import RL_T9_COSINE, RL_T9_COSINE_REP
-from suite.checks import Directional, Trend
+from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_COSINE, HR_COSINE_REP
+from suite.checks import ChangeAgreement, DifferenceAgreement, Directional, Trend
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
@@ -20,6 +21,31 @@ EXPERIMENT = Experiment(
           Arm("cosine_rep", "cosine + dense repetition penalty (N=40, P=-0.05), gamma_c=1, gamma_p=0.99")),
     metrics=(M.RESPONSE_LENGTH, M.REPETITION_RATIO, M.ALTERNATIVELY_CURVE, M.benchmark_accuracy("math500")),
     scales={
+        "tiny": ScaleSpec(
+            recipes={"cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP},
+            seeds=(0, 1, 2),
+            checks=(
+                # the hacking: repetition rises late in the cosine run and branching falls; the penalty's effect
+                Trend("repetition grows late in training without the penalty", M.REPETITION_RATIO, arm="cosine",
+                      direction="increasing", window=(0.5, 1.0)),
+                Trend("branching ('alternatively,') falls without the penalty", M.ALTERNATIVELY_CURVE, arm="cosine",
+                      direction="decreasing"),
+                Directional("the penalty lowers repetition", M.REPETITION_RATIO, lower="cosine_rep", higher="cosine"),
+                Directional("the penalty shortens CoTs", M.RESPONSE_LENGTH, lower="cosine_rep", higher="cosine"),
+                # reproduction: the penalty's effects and the cosine arm's repetition change, against the reference
+                DifferenceAgreement("cosine - cosine + repetition repetition ratio agrees", M.REPETITION_RATIO,
+                                    lower="cosine_rep", higher="cosine"),
+                DifferenceAgreement("cosine - cosine + repetition length agrees", M.RESPONSE_LENGTH,
+                                    lower="cosine_rep", higher="cosine"),
+                ChangeAgreement("repetition change without the penalty agrees", M.REPETITION_RATIO, arm="cosine"),
+                ChangeAgreement("branching change without the penalty agrees", M.ALTERNATIVELY_CURVE, arm="cosine"),
+            ),
+            deviations=HEADROOM_DEVIATIONS + (
+                "Repetition and branching are measured over all training prompts, not on hard problems only; the "
+                "arms are takeaway-4.2's cosine and cosine_rep runs (same recipes, same jobs), 200 iterations of 64 "
+                "samples, which is what 'enough compute' means here.",
+            ),
+        ),
         "paper": ScaleSpec(
             recipes={"cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
             seeds=(42,),
@@ -42,7 +68,7 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
-    version=3,
+    version=4,
     changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
         1: 'declaration (paper scale).',
         2: Change("Adds the shape of the hacking (issue #10): repetition rises over the second half of the cosine run "
@@ -50,5 +76,8 @@ EXPERIMENT = Experiment(
                   numbers=False),
         3: Change("The paper recipes (shared with takeaway-4.2's cosine and cosine_rep) state how the SFT data was "
                   "built and evaluate MATH-500 every 8 iterations; a deviation says so.", scales=("paper",)),
+        4: Change("Tiny scale added on the headroom world (issue #13): takeaway-4.2's cosine and cosine_rep arms "
+                  "(repetition N = 16 tokens, gamma_p 0.406), the paper-scale claim checks plus reproduction twins; "
+                  "declared before the run that became the reference.", scales=("tiny",)),
     },
 )
