@@ -7,6 +7,9 @@ channels, reward clip, value clipping), scaled to a 0.1M-parameter model, from t
 from dataclasses import replace
 
 from suite.rewards.settings import (
+    COSINE_A,
+    COSINE_B,
+    COSINE_C,
     COSINE_DEFAULT,
     DEFAULT_GAMMAS,
     SPEC_CLASSIC,
@@ -80,6 +83,14 @@ HR_CLASSIC = TinyRLRecipe(replace(HEADROOM_PROBE, reward=SPEC_CLASSIC), init=SFT
 HR_COSINE = replace(HR_CLASSIC, rl=replace(HEADROOM_PROBE, reward=SPEC_COSINE))
 HR_COSINE_REP = replace(HR_CLASSIC, rl=replace(
     HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, HEADROOM_GAMMAS)))
+
+#: Table 10's rewards A, B, C, each with the repetition penalty and the default gammas (rescaled), 4 samples per prompt
+#: as the section_4.3 scripts run them (8 prompts x 4 samples, 2 updates of 16 per rollout)
+HR_T10 = {
+    name: replace(HR_CLASSIC, rl=replace(HEADROOM_PROBE, samples_per_prompt=4,
+                                         reward=RewardSpec(outcome, REPETITION_TRY, HEADROOM_GAMMAS)))
+    for name, outcome in (("a", COSINE_A), ("b", COSINE_B), ("c", COSINE_C))
+}
 
 HEADROOM_DEVIATIONS = (
     "Headroom world: a 0.1M-parameter transformer trained from scratch on `seek x < R : x * a + b = t` (R up to 40), "
