@@ -92,6 +92,28 @@ HR_T10 = {
     for name, outcome in (("a", COSINE_A), ("b", COSINE_B), ("c", COSINE_C))
 }
 
+#: Table 11's context windows scaled to the headroom world: generation limits 112 / 160 / 320 tokens at equal samples
+#: (200 iterations of 8 x 8; the exceed margin stays 16, the gammas are the middle window's, as the paper keeps 0.99),
+#: and the largest window again with twice the samples (400 iterations)
+HR_T11 = {
+    "small": replace(HR_COSINE_REP, rl=replace(HR_COSINE_REP.rl, max_new_tokens=112)),
+    "mid": HR_COSINE_REP,
+    "large": replace(HR_COSINE_REP, rl=replace(HR_COSINE_REP.rl, max_new_tokens=320)),
+    "large_2x": replace(HR_COSINE_REP, rl=replace(HR_COSINE_REP.rl, max_new_tokens=320, steps=400)),
+}
+
+#: Table 13's six (gamma_c, gamma_p) pairs, each rescaled to the 160-token horizon (gamma ** (14336 / 160): 0.999 ->
+#: 0.914, 0.99 -> 0.406), cosine + repetition penalty, 8 prompts x 4 samples as the section_4.6 scripts run them
+HR_T13 = {
+    f"{name_c}_{name_p}": replace(HR_CLASSIC, rl=replace(
+        HEADROOM_PROBE, samples_per_prompt=4,
+        reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY,
+                          (rescale_gamma(g_c, HEADROOM_LIMIT), rescale_gamma(g_p, HEADROOM_LIMIT)))))
+    for name_c, name_p, g_c, g_p in (("100", "100", 1.0, 1.0), ("100", "999", 1.0, 0.999), ("100", "99", 1.0, 0.99),
+                                     ("999", "999", 0.999, 0.999), ("999", "99", 0.999, 0.99),
+                                     ("99", "99", 0.99, 0.99))
+}
+
 HEADROOM_DEVIATIONS = (
     "Headroom world: a 0.1M-parameter transformer trained from scratch on `seek x < R : x * a + b = t` (R up to 40), "
     "answered by a guess-check-narrow search that slips now and then, rechecks a try sometimes and may give up; not "
