@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
                     help="override a recipe field in every selected recipe that has it (checked against its type)")
     rp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
+    rp.add_argument("--smoke", action="store_true",
+                    help="tiny scale only: seed 0 and every recipe shrunk to seconds (suite.tiny.recipes."
+                         "SMOKE_OVERRIDES, under any --set); checks that the findings run, its numbers mean nothing")
     rp.add_argument("--report", action="store_true", help="also write report.md and report.html")
     rp.add_argument("--no-progress", action="store_true", help="no progress bars")
     rp.set_defaults(func=cmd_run)
@@ -175,6 +178,13 @@ def cmd_run(args) -> int:
     if args.jobs < 1:
         raise UserError(f"--jobs must be >= 1, got {args.jobs}")
     args.overrides = list(_overrides(args.overrides).items())
+    if args.smoke:
+        if args.scale != "tiny":
+            raise UserError(f"--smoke shrinks tiny recipes; it does not apply to scale {args.scale!r}", where="--smoke")
+        from suite.tiny.recipes import SMOKE_OVERRIDES
+
+        args.overrides = list({**SMOKE_OVERRIDES, **dict(args.overrides)}.items())
+        args.seeds = args.seeds or (0,)
     exps = select(discover(args.experiments), args.only, args.scale)
     run_dir = args.out or Path("runs") / args.scale
     _directory_arg(run_dir, "--out")

@@ -38,6 +38,7 @@ def test_list_shows_all_twelve_findings_with_their_status():
     (("run", "--seeds", "1e23"), "argument --seeds: expected comma-separated integers"),
     (("run", "--seeds", "-1"), "argument --seeds: seed -1 is out of range"),
     (("run", "--jobs", "abc"), "argument --jobs: invalid int value"),
+    (("run", "--smoke", "--scale", "paper"), "--smoke: --smoke shrinks tiny recipes; it does not apply to scale 'paper'"),
     (("run", "--jobs", "0"), "--jobs must be >= 1"),
     (("run", "--set", "nonsense"), "expected FIELD=VALUE"),
     (("report", "/nonexistent/run"), "summary.json not found"),
