@@ -12,6 +12,17 @@ from suite.checks import ChangeAgreement, DifferenceAgreement, Directional, Tren
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
+#: The claim at every scale: with a length reward the cosine run lengthens by repetition and branches less (judged on
+#: the second half of training, "with enough compute"), and the repetition penalty lowers repetition and length.
+HACKING_CHECKS = (
+    Trend("repetition grows late in training without the penalty", M.REPETITION_RATIO, arm="cosine",
+          direction="increasing", window=(0.5, 1.0)),
+    Trend("branching ('alternatively,') falls without the penalty", M.ALTERNATIVELY_CURVE, arm="cosine",
+          direction="decreasing"),
+    Directional("the penalty lowers repetition", M.REPETITION_RATIO, lower="cosine_rep", higher="cosine"),
+    Directional("the penalty shortens CoTs", M.RESPONSE_LENGTH, lower="cosine_rep", higher="cosine"),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-4.5",
     title="Length reward hacking and the repetition penalty",
@@ -25,13 +36,7 @@ EXPERIMENT = Experiment(
             recipes={"cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP},
             seeds=(0, 1, 2),
             checks=(
-                # the hacking: repetition rises late in the cosine run and branching falls; the penalty's effect
-                Trend("repetition grows late in training without the penalty", M.REPETITION_RATIO, arm="cosine",
-                      direction="increasing", window=(0.5, 1.0)),
-                Trend("branching ('alternatively,') falls without the penalty", M.ALTERNATIVELY_CURVE, arm="cosine",
-                      direction="decreasing"),
-                Directional("the penalty lowers repetition", M.REPETITION_RATIO, lower="cosine_rep", higher="cosine"),
-                Directional("the penalty shortens CoTs", M.RESPONSE_LENGTH, lower="cosine_rep", higher="cosine"),
+                *HACKING_CHECKS,
                 # reproduction: the penalty's effects and the cosine arm's repetition change, against the reference
                 DifferenceAgreement("cosine - cosine + repetition repetition ratio agrees", M.REPETITION_RATIO,
                                     lower="cosine_rep", higher="cosine"),
@@ -50,13 +55,7 @@ EXPERIMENT = Experiment(
             recipes={"cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
             seeds=(42,),
             checks=(
-                # "with enough compute": the hacking shows late in training, so the curves are judged on the second half
-                Trend("repetition grows late in training without the penalty", M.REPETITION_RATIO, arm="cosine",
-                      direction="increasing", window=(0.5, 1.0)),
-                Trend("branching ('alternatively,') falls without the penalty", M.ALTERNATIVELY_CURVE, arm="cosine",
-                      direction="decreasing"),
-                Directional("the penalty lowers repetition", M.REPETITION_RATIO, lower="cosine_rep", higher="cosine"),
-                Directional("the penalty shortens CoTs", M.RESPONSE_LENGTH, lower="cosine_rep", higher="cosine"),
+                *HACKING_CHECKS,
                 Directional("the penalty improves MATH-500", M.benchmark_accuracy("math500"), lower="cosine",
                             higher="cosine_rep"),
             ),
