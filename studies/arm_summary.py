@@ -7,15 +7,13 @@ claim checks reduce them), mean ± sd over seeds, and its final held-out accurac
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from studies.runs import emit, main_guard
 from suite import runner
-from suite.atomic import write_text_atomic
 from suite.checks.kinds import reduce_curve
-from suite.errors import UserError
 from suite.metrics import names as M
 
 COLUMNS = (  # (metric, header, curve?)
@@ -61,21 +59,13 @@ def to_markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n\n(curves: mean over the last quarter of training per seed, then mean ± sd over seeds)\n"
 
 
-def main(argv=None) -> int:
+def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--run", type=Path, required=True, help="a finished run directory")
     ap.add_argument("--out", type=Path, help="also write the table here")
     args = ap.parse_args(argv)
-    try:
-        text = to_markdown(arm_rows(args.run))
-    except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    print(text, end="")
-    if args.out:
-        write_text_atomic(args.out, text)
-    return 0
+    emit(to_markdown(arm_rows(args.run)), args.out)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(main)

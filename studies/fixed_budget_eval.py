@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
+from studies.runs import emit, main_guard
 from suite import runner, verdicts
-from suite.atomic import write_json_atomic, write_text_atomic
+from suite.atomic import write_json_atomic
 from suite.cli_args import positive_int
 from suite.errors import UserError
 from suite.metrics import names as M
@@ -95,23 +95,17 @@ def to_markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None) -> int:
+def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--run", type=Path, required=True)
     ap.add_argument("--finding", default="takeaway-4.4")
     ap.add_argument("--budget", type=positive_int, default=320)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    try:
-        res = evaluate(args.run, args.finding, args.budget)
-    except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    res = evaluate(args.run, args.finding, args.budget)
     write_json_atomic(args.out / "fixed_budget_eval.json", res)
-    write_text_atomic(args.out / "fixed_budget_eval.md", to_markdown(res))
-    print(to_markdown(res), end="")
-    return 0
+    emit(to_markdown(res), args.out / "fixed_budget_eval.md")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(main)

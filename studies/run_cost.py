@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from studies.runs import emit, main_guard
 from suite import runner
-from suite.atomic import write_text_atomic
 from suite.cli_args import positive_int
 from suite.errors import UserError
 from suite.registry import discover, select
@@ -66,23 +65,15 @@ def to_markdown(rows: list[dict], total: dict, cores: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None) -> int:
+def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--run", type=Path, required=True, help="a finished run directory")
     ap.add_argument("--cores", type=positive_int, default=2)
     ap.add_argument("--out", type=Path, help="also write the table here")
     args = ap.parse_args(argv)
-    try:
-        rows, total = finding_costs(args.run, args.cores)
-    except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    text = to_markdown(rows, total, args.cores)
-    print(text, end="")
-    if args.out:
-        write_text_atomic(args.out, text)
-    return 0
+    rows, total = finding_costs(args.run, args.cores)
+    emit(to_markdown(rows, total, args.cores), args.out)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main_guard(main)

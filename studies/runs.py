@@ -79,6 +79,15 @@ def seeds_arg(text: str, option: str = "--seeds") -> tuple[int, ...]:
     return values
 
 
+def emit(text: str, out: Path | None) -> None:
+    """Print a study's table and, when `out` is given, write it there too (atomically)."""
+    from suite.atomic import write_text_atomic
+
+    print(text, end="")
+    if out is not None:
+        write_text_atomic(out, text)
+
+
 def main_guard(fn) -> None:
     """Run a study's main: bad input is one line on stderr and exit code 2, like the CLI."""
     try:

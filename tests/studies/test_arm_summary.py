@@ -1,8 +1,10 @@
 """The per-arm table of a run: each cell is the claim checks' reduction of that arm's curves, over its seeds."""
 
 import numpy as np
+import pytest
 
 from studies import arm_summary
+from studies.runs import main_guard
 from suite import runner
 from suite.checks.kinds import reduce_curve
 from suite.registry import discover, select
@@ -31,5 +33,6 @@ def test_each_arm_row_holds_the_last_quarter_mean_and_sd_over_seeds(tmp_path):
 
 
 def test_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
-    assert arm_summary.main(["--run", str(tmp_path)]) == 2
-    assert "summary.json" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main_guard(lambda: arm_summary.main(["--run", str(tmp_path)]))
+    assert exc.value.code == 2 and "summary.json" in capsys.readouterr().err

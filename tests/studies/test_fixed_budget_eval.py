@@ -4,6 +4,7 @@ limit, and judges the finding's held-out claim checks on its numbers."""
 import pytest
 
 from studies import fixed_budget_eval
+from studies.runs import main_guard
 from suite.cli import main
 
 
@@ -27,6 +28,8 @@ def test_at_the_arms_own_limit_it_reproduces_the_runs_heldout_accuracy(run):
 
 
 def test_a_budget_beyond_the_models_block_size_is_refused(run, tmp_path, capsys):
-    assert fixed_budget_eval.main(["--run", str(run), "--finding", "takeaway-4.2", "--budget", "5000",
-                                   "--out", str(tmp_path / "out")]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main_guard(lambda: fixed_budget_eval.main(["--run", str(run), "--finding", "takeaway-4.2", "--budget", "5000",
+                                                   "--out", str(tmp_path / "out")]))
+    assert exc.value.code == 2
     assert "does not fit the model's block size" in capsys.readouterr().err

@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
+
 from studies import run_cost
+from studies.runs import main_guard
 from suite import runner
 from suite.registry import discover, select
 
@@ -33,5 +36,6 @@ def test_each_finding_counts_its_jobs_and_their_dependencies_and_the_total_count
 
 
 def test_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
-    assert run_cost.main(["--run", str(tmp_path)]) == 2
-    assert "run.json is missing" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main_guard(lambda: run_cost.main(["--run", str(tmp_path)]))
+    assert exc.value.code == 2 and "run.json is missing" in capsys.readouterr().err
