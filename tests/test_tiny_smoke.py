@@ -37,5 +37,6 @@ def test_the_smoke_variant_runs_and_every_check_reaches_a_verdict(exp, tmp_path)
     assert set(s.arms) == set(spec.recipes) and all(a.seeds == (0,) for a in s.arms.values())
     assert len(s.checks) == len(spec.checks)
     assert all(c.verdict in (verdicts.PASS, verdicts.FAIL, verdicts.INCONCLUSIVE) for c in s.checks)
-    assert s.reproduction_verdict != verdicts.MATCHES_REFERENCE
+    # its recipes are not the reference's: it may deviate from the reference, but can never be said to match it
+    assert s.reproduction_verdict in (verdicts.DEVIATES_FROM_REFERENCE, verdicts.REFERENCE_INCONCLUSIVE)
     print(f"{exp.id}: smoke run {wall:.1f} s")

@@ -79,6 +79,10 @@ def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors
     reference = find_reference(references_root, scale, exp)
     changes = reference_changes(exp, reference, scale)
     compared = reference if reference is None or exp.reference_applies(reference.experiment_version, scale) else None
+    other = _other_recipes(pe, compared)
+    if other:
+        changes += (f"The run's recipes differ from the reference's for {', '.join(other)} (recipe overrides such as "
+                    "--set or --smoke): the run is compared, and can deviate, but cannot match the reference.",)
     results = apply_holm(apply_holm([c.evaluate(run_obs, compared) for c in spec.checks], verdicts.CLAIM),
                          verdicts.REPRODUCTION)
     # Stored as summary.json will hold them (rounded, NaN as None), so that a summary read back equals this one.
@@ -87,9 +91,23 @@ def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors
         **common, status=verdicts.RAN, arms=arms, reference=_relative_to_cwd(reference.path) if reference else None,
         checks=checks, changes=changes,
         claim_verdict=verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.CLAIM), role=verdicts.CLAIM),
-        reproduction_verdict=verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.REPRODUCTION),
-                                                role=verdicts.REPRODUCTION),
+        reproduction_verdict=_not_a_match_of_other_recipes(
+            verdicts.aggregate((r.verdict for r in checks if r.role == verdicts.REPRODUCTION),
+                               role=verdicts.REPRODUCTION), other),
     )
+
+
+def _other_recipes(pe: PlannedExperiment, reference: Reference | None) -> list[str]:
+    """The arms whose recipe differs from the one the reference was made with (its provenance's recipe hashes)."""
+    if reference is None:
+        return []
+    stored = (reference.provenance or {}).get("recipe_hashes") or {}
+    return sorted(arm for arm, h in pe.arm_hashes.items() if arm in stored and not str(h).startswith(str(stored[arm])))
+
+
+def _not_a_match_of_other_recipes(verdict: str, other: list[str]) -> str:
+    """A run of other recipes may deviate from the reference, but agreeing with it is no reproduction: inconclusive."""
+    return verdicts.REFERENCE_INCONCLUSIVE if other and verdict == verdicts.MATCHES_REFERENCE else verdict
 
 
 def summarise(plan: Plan, run_dir: Path, *, errors: Mapping[str, str], references_root: Path | None) -> RunSummary:

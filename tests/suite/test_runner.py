@@ -154,6 +154,14 @@ def test_a_promoted_run_is_reproduced_by_a_rerun_and_a_changed_recipe_is_caught(
     assert band.verdict == verdicts.FAIL
     assert e.reproduction_verdict == verdicts.DEVIATES_FROM_REFERENCE
     assert e.claim_verdict == verdicts.CLAIM_HOLDS  # length still grows: the claim is separate
+    # a recipe that differs only where it cannot move a number (a pause per step) gives the reference's numbers, but
+    # a run of other recipes is no reproduction: it may deviate, never match
+    same_numbers, _ = run(exps, ["synth-length"], tmp_path / "paused", references_root=refs,
+                          overrides={"sleep_s": "0.0001"})
+    e = same_numbers.experiments["synth-length"]
+    assert all(c.verdict == verdicts.PASS for c in e.checks if c.role == verdicts.REPRODUCTION)
+    assert e.reproduction_verdict == verdicts.REFERENCE_INCONCLUSIVE
+    assert any("recipes differ from the reference's" in line for line in e.changes)
 
 
 def test_result_files_are_written_whole_and_readable_by_others(tmp_path):
