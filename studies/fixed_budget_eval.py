@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 from pathlib import Path
 
-from studies.runs import emit, main_guard
+from studies.runs import emit, main_guard, replan
 from suite import runner, verdicts
 from suite.atomic import write_json_atomic
 from suite.cli_args import positive_int
 from suite.errors import UserError
 from suite.metrics import names as M
 from suite.observations import ArmObservations, ScalarSample
-from suite.recipes import apply_overrides
-from suite.registry import discover
 
 
 def evaluate(run_dir: Path, finding: str, budget: int) -> dict:
@@ -37,14 +34,10 @@ def evaluate(run_dir: Path, finding: str, budget: int) -> dict:
     from suite.tiny.sampling import prompt_ids
 
     configure_torch()
-    summary = runner.read_summary(run_dir)
-    e = summary.experiments.get(finding)
-    if e is None or not e.arms:
-        raise UserError(f"the run has no finished arms of {finding}", where=str(run_dir))
-    exp = discover()[finding]
-    overrides = json.loads(runner.RunLayout(run_dir).run_json.read_text()).get("overrides") or {}
-    recipes = {arm: apply_overrides(r, overrides, where=f"the run's overrides for arm {arm}")
-               for arm, r in exp.scales[summary.scale].recipes.items()}
+    summary, plan = replan(run_dir, [finding])
+    e, pe = summary.experiments[finding], plan.experiments[0]
+    exp = pe.experiment
+    recipes = {arm: plan.recipes[h] for arm, h in pe.arm_hashes.items()}
     out = {"finding": finding, "budget": budget, "arms": {}}
     for arm, a in e.arms.items():
         recipe = recipes[arm]

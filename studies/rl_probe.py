@@ -23,8 +23,8 @@ import warnings
 from dataclasses import asdict
 from pathlib import Path
 
-from studies.runs import add_run_arguments, main_guard, run_recipes, seeds_arg
-from suite import registry, runner
+from studies.runs import add_run_arguments, main_guard, replan, run_recipes, seeds_arg
+from suite import runner
 from suite.atomic import write_json_atomic, write_text_atomic
 from suite.errors import UserError
 from suite.recipes import apply_overrides
@@ -70,19 +70,9 @@ def run(out: Path, runs: Path, seeds: tuple[int, ...], overrides: dict[str, str]
 def collect(run_dir: Path, out: Path) -> None:
     """One record per (arm, seed) of takeaway-4.2's tiny arms from a finished runner directory. The recipes are
     re-planned with the overrides the run was made with (its run.json) and must hash to what the run ran."""
-    done = runner.read_summary(run_dir)
-    if EXPERIMENT not in done.experiments or not done.experiments[EXPERIMENT].arms:
-        raise UserError(f"{EXPERIMENT} did not run in this directory", where=str(run_dir))
+    done, plan = replan(run_dir, [EXPERIMENT])
     ran = done.experiments[EXPERIMENT]
-    info = runner.read_run_info(run_dir)
-    exp = registry.discover()[EXPERIMENT]
-    plan = runner.plan_run([exp], done.scale, overrides=info.get("overrides") or {})
-    planned = plan.experiments[0]
     for arm, a in ran.arms.items():
-        if planned.arm_hashes[arm] != a.recipe_hash:
-            raise UserError(f"arm {arm!r} ran recipe {a.recipe_hash} but today's recipe (with the run's overrides) "
-                            f"hashes to {planned.arm_hashes[arm]}: the run was made with other recipes",
-                            where=str(run_dir))
         recipe = plan.recipes[a.recipe_hash]
         for s in a.seeds:
             write_json_atomic(out / f"{arm}_s{s}.json", _record(run_dir, arm, recipe, a.recipe_hash, s,

@@ -4,33 +4,24 @@ wall time (core-minutes: every job runs on one thread), and the wall time it wou
     python -m studies.run_cost --run runs/tiny [--cores 2] [--out FILE.md]
 
 Jobs shared between findings (4.2's arms are 4.5's) are counted in each finding that uses them, and once in the total.
-The lower bound on a finding's own wall time is max(core-minutes / cores, its longest chain of dependent jobs).
+The run is re-planned as it was made (`studies.runs.replan`). The lower bound on a finding's own wall time is max(core-minutes / cores, its longest chain of dependent jobs).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from studies.runs import emit, main_guard
+from studies.runs import emit, main_guard, replan
 from suite import runner
 from suite.cli_args import positive_int
-from suite.errors import UserError
-from suite.registry import discover, select
 
 
 def finding_costs(run_dir: Path, cores: int, package: str = "experiments") -> tuple[list[dict], dict]:
     """One row per finding that ran ({id, jobs, core_min, alone_min}) and the run's total; `package` holds the
     experiment modules the run was made from."""
-    run_json = runner.RunLayout(run_dir).run_json
-    if not run_json.exists():
-        raise UserError("not a run directory (run.json is missing)", where=str(run_dir))
-    meta = json.loads(run_json.read_text())
-    summary = runner.read_summary(run_dir)
-    ids = [i for i, e in summary.experiments.items() if e.arms]
-    plan = runner.plan_run(select(discover(package), ids, summary.scale), summary.scale,
-                           seeds=tuple(meta["seeds"]) if meta.get("seeds") else None, overrides=meta.get("overrides"))
+    _, plan = replan(run_dir, package=package)
+    ids = [pe.experiment.id for pe in plan.experiments]
     jobs = {j.key: j for j in plan.jobs}
     wall = {k: runner.job_wall_time_s(run_dir, j.hash, j.seed) for k, j in jobs.items()}
 

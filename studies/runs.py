@@ -61,6 +61,30 @@ def run_recipes(study: str, recipes: Mapping[str, Recipe], seeds: Sequence[int],
     return StudyRun(Path(run_dir), {arm: a.recipe_hash for arm, a in arms.items()}, tuple(seeds))
 
 
+def replan(run_dir: Path, ids: Sequence[str] | None = None, package: str = "experiments"):
+    """A finished run re-planned as it was made: today's recipes of the findings that ran (or `ids`) with the run's
+    own seeds and overrides (its run.json). Returns (summary, plan). Every arm must hash to what the run ran, else a
+    UserError: the run was made with other recipes, and reading it as today's would mislabel its numbers."""
+    from suite.registry import discover, select
+
+    summary = runner.read_summary(run_dir)
+    info = runner.read_run_info(run_dir)
+    ran = [i for i, e in summary.experiments.items() if e.arms and (ids is None or i in ids)]
+    if not ran:
+        raise UserError(f"no finished arms of {', '.join(ids) if ids else 'any finding'} in this run",
+                        where=str(run_dir))
+    plan = runner.plan_run(select(discover(package), ran, summary.scale), summary.scale,
+                           seeds=tuple(info["seeds"]) if info.get("seeds") else None,
+                           overrides=info.get("overrides") or {})
+    for pe in plan.experiments:
+        for arm, a in summary.experiments[pe.experiment.id].arms.items():
+            if pe.arm_hashes[arm] != a.recipe_hash:
+                raise UserError(f"{pe.experiment.id} arm {arm!r} ran recipe {a.recipe_hash} but today's recipe (with "
+                                f"the run's overrides) hashes to {pe.arm_hashes[arm]}: the run was made with other "
+                                "recipes", where=str(run_dir))
+    return summary, plan
+
+
 def add_run_arguments(parser) -> None:
     """The options every study command shares: where its jobs run, and how many at once."""
     parser.add_argument("--runs", type=Path, default=DEFAULT_RUNS,

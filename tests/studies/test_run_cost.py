@@ -38,4 +38,4 @@ def test_each_finding_counts_its_jobs_and_their_dependencies_and_the_total_count
 def test_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main_guard(lambda: run_cost.main(["--run", str(tmp_path)]))
-    assert exc.value.code == 2 and "run.json is missing" in capsys.readouterr().err
+    assert exc.value.code == 2 and "summary.json" in capsys.readouterr().err
