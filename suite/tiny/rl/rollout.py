@@ -92,17 +92,21 @@ def score_tokens(model, prompt_ids: torch.Tensor, prompt_mask: torch.Tensor, tok
 SCORE_CHUNK = 16
 
 
+def length_groups(rows: torch.Tensor, lengths: torch.Tensor, size: int) -> list[tuple[torch.Tensor, int]]:
+    """`rows` (indices into the rollout) sorted by length, shortest first, in groups of `size` rows, each with the
+    width of its longest response: [(rows, width), ...]. A forward pass per group then carries little padding."""
+    order = rows[torch.argsort(lengths[rows], stable=True)]
+    return [(g, max(1, int(lengths[g].max()))) for g in order.split(size)]
+
+
 @torch.no_grad()
 def score_rollout(model, prompt_ids: torch.Tensor, prompt_mask: torch.Tensor, tokens: torch.Tensor,
                   lengths: torch.Tensor, chunk: int = SCORE_CHUNK) -> dict[str, torch.Tensor]:
-    """`score_tokens` for a whole rollout without gradients, in passes of `chunk` rows of similar length, each cut to
-    its longest response: the same values (up to float rounding) at a fraction of the padding. Positions beyond a
-    row's length are 0."""
+    """`score_tokens` for a whole rollout without gradients, over `length_groups` of `chunk` rows: the same values
+    (up to float rounding) at a fraction of the padding. Positions beyond a row's length are 0."""
     B, W = tokens.shape
-    order = torch.argsort(lengths, stable=True)
     out: dict[str, torch.Tensor] = {}
-    for rows in order.split(chunk):
-        w = max(1, int(lengths[rows].max()))
+    for rows, w in length_groups(torch.arange(B), lengths, chunk):
         part = score_tokens(model, prompt_ids[rows], prompt_mask[rows], tokens[rows, :w])
         for k, v in part.items():
             if k not in out:

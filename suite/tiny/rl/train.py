@@ -36,7 +36,16 @@ from suite.tiny.guards import require_finite
 from suite.tiny.rl import advantages as adv_mod
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.rl.losses import k3_kl, policy_loss, value_loss
-from suite.tiny.rl.rollout import Rollout, left_pad, length_mask, row_seeds, sample, score_rollout, score_tokens
+from suite.tiny.rl.rollout import (
+    Rollout,
+    left_pad,
+    length_groups,
+    length_mask,
+    row_seeds,
+    sample,
+    score_rollout,
+    score_tokens,
+)
 from suite.tiny.rl.step_metrics import rollout_metrics
 
 Progress = Callable[[int, dict], None]
@@ -67,16 +76,14 @@ def _make_optimizer(params, lr: float, cfg: RLConfig, total: int):
     return opt, sched
 
 
-#: groups of rows per minibatch in the update (`_length_groups`): two halves by length already leave out most of the
-#: padding of a random minibatch; smaller groups cost more per row than they save on one CPU core
+#: groups of rows per minibatch in the update (`rollout.length_groups`): two halves by length already leave out most
+#: of the padding of a random minibatch; smaller groups cost more per row than they save on one CPU core
 UPDATE_GROUPS = 2
 
 
 def _length_groups(mb: torch.Tensor, lengths: torch.Tensor, groups: int = UPDATE_GROUPS) -> list:
-    """A minibatch's rows (indices into the rollout) in `groups` groups of similar length, shortest first, each with
-    the width of its longest response: [(rows, width), ...]."""
-    order = mb[torch.argsort(lengths[mb], stable=True)]
-    return [(rows, max(1, int(lengths[rows].max()))) for rows in order.tensor_split(groups) if rows.numel()]
+    """A minibatch's rows in `groups` groups of similar length (the first ones one row larger when it does not divide)."""
+    return length_groups(mb, lengths, -(-len(mb) // groups))
 
 
 class _Sampler:
