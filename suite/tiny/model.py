@@ -317,7 +317,7 @@ def generate(
                 lq = lp_all if temperature in (0.0, 1.0) else F.log_softmax(logits, dim=-1)
                 if banned.numel():
                     lq = lq.nan_to_num(neginf=0.0)  # a banned token has probability 0 and adds 0 (not 0 * -inf)
-                ent = torch.where(alive, -(lq.exp() * lq).sum(-1), torch.zeros(()))
+                ent = torch.where(alive, -(lq.exp() * lq).sum(-1), torch.zeros((), device=device))
                 if rows is None:
                     entropy[:, t] = ent
                 else:

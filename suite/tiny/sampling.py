@@ -26,14 +26,16 @@ def sample_rows(model: TinyGPT, tok, rows: Sequence[list[int]], seeds: Sequence[
     """Sample a continuation of each token row (left-padded per batch, one seed per row): (new token ids, up to and
     including EOS; whether EOS was produced)."""
     out = []
+    device = next(model.parameters()).device
     for s in range(0, len(rows), batch_size):
         chunk = rows[s : s + batch_size]
         P = max(map(len, chunk))
-        ids = torch.tensor([[tok.pad_id] * (P - len(r)) + list(r) for r in chunk])  # (B, P) left-padded
+        ids = torch.tensor([[tok.pad_id] * (P - len(r)) + list(r) for r in chunk], device=device)  # (B, P) left-padded
         g = generate(model, ids, max_new_tokens=max_new_tokens, eos_id=tok.eos_id, pad_id=tok.pad_id,
                      temperature=temperature, top_p=top_p, seeds=list(seeds[s : s + batch_size]),
                      banned_ids=list(banned_ids))
-        out += [(g.tokens[i, : int(g.lengths[i])].tolist(), bool(g.finished[i])) for i in range(len(chunk))]
+        tokens, lengths, finished = g.tokens.tolist(), g.lengths.tolist(), g.finished.tolist()  # one copy each
+        out += [(tokens[i][: lengths[i]], finished[i]) for i in range(len(chunk))]
     return out
 
 

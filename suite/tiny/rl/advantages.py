@@ -39,7 +39,7 @@ def sparse_to_dense(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """
     last = mask.sum(dim=1).long() - 1  # (B,)
     dense = torch.zeros_like(mask)
-    dense[torch.arange(mask.shape[0]), last.clamp(min=0)] = scores * (last >= 0).to(scores.dtype)
+    dense[torch.arange(mask.shape[0], device=mask.device), last.clamp(min=0)] = scores * (last >= 0).to(scores.dtype)
     return dense
 
 

@@ -34,7 +34,7 @@ class Rollout:
 
 def length_mask(lengths: torch.Tensor, width: int) -> torch.Tensor:
     """(B,) lengths -> (B, width) float mask with ones on the first `length` positions."""
-    return (torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)).float()
+    return (torch.arange(width, device=lengths.device).unsqueeze(0) < lengths.unsqueeze(1)).float()
 
 
 def left_pad(prompts: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -106,10 +106,10 @@ def score_rollout(model, prompt_ids: torch.Tensor, prompt_mask: torch.Tensor, to
     (up to float rounding) at a fraction of the padding. Positions beyond a row's length are 0."""
     B, W = tokens.shape
     out: dict[str, torch.Tensor] = {}
-    for rows, w in length_groups(torch.arange(B), lengths, chunk):
+    for rows, w in length_groups(torch.arange(B, device=tokens.device), lengths, chunk):
         part = score_tokens(model, prompt_ids[rows], prompt_mask[rows], tokens[rows, :w])
         for k, v in part.items():
             if k not in out:
-                out[k] = torch.zeros(B, W, dtype=v.dtype)
+                out[k] = torch.zeros(B, W, dtype=v.dtype, device=v.device)
             out[k][rows, :w] = v
     return out

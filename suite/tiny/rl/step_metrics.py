@@ -30,8 +30,9 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
     from suite.metrics.keywords import keyword_counts
     from suite.metrics.repetition import repetition_ratio
 
-    lens = [int(x) for x in r.lengths]
-    exc = exceeded(r.lengths.numpy(), max_len, margin).tolist()
+    lens = r.lengths.tolist()
+    exc = exceeded(r.lengths.cpu().numpy(), max_len, margin).tolist()
+    tokens = r.tokens.cpu()  # the repetition ratio reads each row on the CPU
     counts = [keyword_counts(t) for t in r.texts]
     out: dict[str, float | None] = {
         names.REWARD_OUTCOME: float(scores.mean()),
@@ -46,7 +47,7 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
         names.TRAIN_ACCURACY: _mean([float(c) for c in r.correct]),
         names.KL: float(masked_mean(kl, r.mask)),
         names.ENTROPY: float(masked_mean(entropy, r.mask)),
-        names.REPETITION_RATIO: _mean([float(repetition_ratio(r.tokens[i, :n], repetition_ngram_size))
+        names.REPETITION_RATIO: _mean([float(repetition_ratio(tokens[i, :n], repetition_ngram_size))
                                        for i, n in enumerate(lens)]),
         names.WAIT_COUNT: _mean([float(c["wait"]) for c in counts]),
         names.ALTERNATIVELY_CURVE: _mean([float(c["alternatively,"]) for c in counts]),

@@ -23,6 +23,7 @@ import copy
 import dataclasses
 import json
 import math
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from suite.tiny.rl.rollout import (
 from suite.tiny.rl.step_metrics import rollout_metrics
 
 Progress = Callable[[int, dict], None]
+RL_TIMING = "rl_timing.json"  # in an RL job's workdir: wall-clock throughput (not a metric)
 EVAL_SEED_STEP = 1 << 19  # row seeds of evaluations live apart from every training step's
 
 
@@ -105,11 +107,14 @@ class _Sampler:
 def _rollout(policy, generate, tokenizer, problems, prompts, verify, *, max_new_tokens, temperature, top_p,
              seeds) -> Rollout:
     """Sample and grade one response per row. `prompts`: ragged prompt ids, one per row."""
+    device = next(policy.parameters()).device
     prompt_ids, prompt_mask = left_pad(prompts, tokenizer.pad_id)
+    prompt_ids, prompt_mask = prompt_ids.to(device), prompt_mask.to(device)
     out = sample(policy, generate, prompt_ids, max_new_tokens=max_new_tokens, eos_id=tokenizer.eos_id,
                  pad_id=tokenizer.pad_id, temperature=temperature, top_p=top_p, seeds=seeds)
     lengths, finished = out.lengths.long(), out.finished.bool()
-    texts = [tokenizer.decode(out.tokens[i, : int(n)].tolist()) for i, n in enumerate(lengths)]
+    rows = out.tokens.tolist()  # one copy off the device
+    texts = [tokenizer.decode(row[:n]) for row, n in zip(rows, lengths.tolist())]
     correct = [bool(verify(p, t)) for p, t in zip(problems, texts)]
     return Rollout(list(problems), prompt_ids, prompt_mask, out.tokens, lengths, finished,
                    length_mask(lengths, out.tokens.shape[1]), texts, correct, out.logprobs, out.entropy)
@@ -127,13 +132,13 @@ def evaluate_heldout(policy, generate, tokenizer, problems, prompt_ids, verify, 
     return {
         names.HELDOUT_ACCURACY_CURVE: float(np.mean(r.correct)),
         names.HELDOUT_RESPONSE_LENGTH: float(r.lengths.float().mean()),
-        names.HELDOUT_EXCEED_RATE: float(exceeded(r.lengths.numpy(), cfg.max_new_tokens, margin).mean()),
+        names.HELDOUT_EXCEED_RATE: float(exceeded(r.lengths.cpu().numpy(), cfg.max_new_tokens, margin).mean()),
     }
 
 
 def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, train_problems: Sequence,
             eval_problems: Sequence, verify: Callable, encode_prompt: Callable, *, make_critic: Callable | None = None,
-            progress: Progress | None = None) -> dict:
+            progress: Progress | None = None, timing: dict | None = None) -> dict:
     """The RL loop on an already-built policy (tests pass a tiny random model). `make_critic(policy)` returns a
     TinyGPT with a value head initialised from the policy's weights (PPO only). Returns the metrics dict of
     `train_rl`. The policy is trained in place."""
@@ -148,6 +153,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
     if critic is not None:
         critic_opt, critic_sched = _make_optimizer(critic.parameters(), cfg.critic_lr, cfg, total)
 
+    device = next(policy.parameters()).device
     rng = np.random.default_rng(seed)
     sampler = _Sampler(len(train_problems), rng)
     shuffle_gen = torch.Generator().manual_seed(seed + 7_919)
@@ -172,19 +178,29 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
     # while sampling are the policy's (OpenRLHF recomputes them with a forward pass of the actor because its sampler,
     # vLLM, is another implementation; here it is the same network, and the two differ only in float rounding).
     sampler_is_policy = cfg.temperature == 1.0 and cfg.top_p == 1.0
+    clock = timing if timing is not None else {}  # wall-clock seconds and token counts; never part of the result
+    for k in ("rollout_s", "update_s", "eval_s", "generated_tokens", "trained_tokens"):
+        clock.setdefault(k, 0)
+    t = time.perf_counter()
     maybe_eval(0)
+    clock["eval_s"] += time.perf_counter() - t
     for step in range(cfg.steps):
+        t_step = time.perf_counter()
         # ---- 1-2. rollout and grading -------------------------------------------------------------------------------
         idx = [i for i in sampler.take(cfg.prompts_per_step) for _ in range(cfg.samples_per_prompt)]
         r = _rollout(policy, generate, tokenizer, [train_problems[i] for i in idx], [train_prompt_ids[i] for i in idx],
                      verify, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p,
                      seeds=row_seeds(seed, step, len(idx)))
+        clock["rollout_s"] += time.perf_counter() - t_step  # sampling and grading (the rollout ends with a sync)
+        clock["generated_tokens"] += int(r.lengths.sum())
+        t_update = time.perf_counter()
         width = max(1, int(r.lengths.max()))  # trim padding columns nobody generated
         r = dataclasses.replace(r, tokens=r.tokens[:, :width], mask=r.mask[:, :width], logp=r.logp[:, :width],
                                 entropy=r.entropy[:, :width])
         tokens, mask = r.tokens, r.mask
-        scores = adv_mod.outcome_scores(spec, r.lengths.tolist(), max_len, r.correct)
+        scores = adv_mod.outcome_scores(spec, r.lengths.tolist(), max_len, r.correct).to(device)
         rep = adv_mod.repetition_penalties(spec, tokens, r.lengths)
+        rep = rep.to(device) if rep is not None else None
         with torch.no_grad():
             if sampler_is_policy:  # the sampler's log-probabilities are the policy's: no second forward pass
                 old_logp, entropy = r.logp * mask, r.entropy * mask
@@ -214,7 +230,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         p_losses, v_losses, clips = [], [], []
         policy.train()
         for _ in range(cfg.ppo_epochs):
-            perm = torch.randperm(len(idx), generator=shuffle_gen)
+            perm = torch.randperm(len(idx), generator=shuffle_gen).to(device)  # drawn on the CPU on every device
             for mb in perm.split(cfg.train_batch_size):
                 # one optimizer step per minibatch; its gradient is accumulated over groups of rows of similar length,
                 # each cut to its longest response (the loss is a mean over rows, so each group's share is weighted
@@ -263,8 +279,12 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         metrics[names.CLIP_FRACTION] = float(np.mean(clips))
         if v_losses:
             metrics[names.VALUE_LOSS] = float(np.mean(v_losses))
+        clock["update_s"] += time.perf_counter() - t_update  # scoring, advantages, updates, logging
+        clock["trained_tokens"] += cfg.ppo_epochs * int(r.lengths.sum())
         log(step + 1, metrics)
+        t = time.perf_counter()
         maybe_eval(step + 1)
+        clock["eval_s"] += time.perf_counter() - t
         if progress is not None:
             progress(step + 1, metrics)
     return {"scalars": _final_scalars(curves), "curves": curves}
@@ -288,36 +308,47 @@ def critic_from_policy(policy):
     (OpenRLHF initialises the critic from `--pretrain`, the SFT model, plus a new head)."""
     from suite.tiny.model import TinyGPT
 
-    critic = TinyGPT(policy.config, value_head=True)
+    critic = TinyGPT(policy.config, value_head=True)  # the fresh head is drawn on the CPU, whatever the device
     missing, unexpected = critic.load_state_dict(policy.state_dict(), strict=False)
     if unexpected or any(not k.startswith("value_head") for k in missing):
         raise RuntimeError(f"critic init from the policy: missing {missing}, unexpected {unexpected}")
-    return critic.eval()
+    return critic.to(next(policy.parameters()).device).eval()
 
 
 def train_rl(config: RLConfig, seed: int, init_checkpoint: str | Path, workdir: str | Path | None,
              train_problems: Sequence, eval_problems: Sequence, verify: Callable, *,
-             encode_prompt: Callable | None = None, progress: Progress | None = None) -> dict:
+             encode_prompt: Callable | None = None, progress: Progress | None = None, device: str = "cpu") -> dict:
     """Run RL from an SFT checkpoint. Returns {"scalars": {...}, "curves": {metric: {"step": [...], "value": [...]}}}
     (metric names from `suite.metrics.names`; held-out curves at steps 0, k, 2k, ..., last). When `workdir` is given,
-    writes `metrics.json` and the final policy (`policy.pt`) there.
+    writes `metrics.json`, the final policy (`policy.pt`) and the throughput (`rl_timing.json`: seconds spent sampling,
+    updating and evaluating, generated and trained tokens, and tokens per second of each) there.
 
     `verify(problem, response_text) -> bool` grades a response; `encode_prompt(tokenizer, problem) -> list[int]` must
     build the prompt exactly as SFT did (default: `suite.tiny.sampling.prompt_ids`).
     """
     from suite.tiny import model as tiny_model
 
-    configure_torch()
+    configure_torch(device)
     if encode_prompt is None:
         from suite.tiny.sampling import prompt_ids as encode_prompt
     policy, tokenizer, extra = tiny_model.load_checkpoint(init_checkpoint)
+    policy = policy.to(device)
 
+    timing: dict = {}
+    t0 = time.perf_counter()
     result = rl_loop(config, seed, policy, tokenizer, tiny_model.generate, train_problems, eval_problems, verify,
-                     encode_prompt, make_critic=critic_from_policy, progress=progress)
+                     encode_prompt, make_critic=critic_from_policy, progress=progress, timing=timing)
+    timing["wall_time_s"] = time.perf_counter() - t0
+    timing["device"] = device
+    timing["generated_tokens_per_s"] = timing["generated_tokens"] / max(timing["rollout_s"], 1e-9)
+    timing["trained_tokens_per_s"] = timing["trained_tokens"] / max(timing["update_s"], 1e-9)
     if workdir is not None:
         out = Path(workdir)
         out.mkdir(parents=True, exist_ok=True)
         (out / "metrics.json").write_text(json.dumps({"config": config.to_dict(), "seed": seed, **result}) + "\n")
+        from suite.atomic import write_json_atomic
+
+        write_json_atomic(out / RL_TIMING, timing)  # wall-clock, so beside the metrics, never in them
         tiny_model.save_checkpoint(out / "policy.pt", policy, tokenizer,
                                    {"rl_config": config.to_dict(), "seed": seed, "init": str(init_checkpoint)})
     return result
