@@ -5,6 +5,7 @@ toward the context limit, the exceed rate rises and levels off below 1, and accu
 ("the red points ... correspond to the iteration where the accuracy dropped to near zero"). Figure 2 has no table.
 """
 
+from experiments._gpu_recipes import GPU_CLASSIC, GPU_DEVIATIONS, GPU_SEEDS
 from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
 from experiments._shapes import instability_checks
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HEADROOM_LIMIT, HR_CLASSIC
@@ -12,30 +13,31 @@ from suite.checks import ChangeAgreement
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
+#: The headroom world's checks (tiny and gpu scales).
+HEADROOM_CHECKS = (
+    # the claim, as §4.1 states it: length grows until it runs into the context limit, accuracy collapses at those
+    # iterations, and the exceed rate levels off below 1
+    *instability_checks("classic", HEADROOM_LIMIT),
+    # reproduction: what the classic reward did to the SFT policy, against what it did in the reference
+    ChangeAgreement("length change under RL agrees with the reference", M.RESPONSE_LENGTH, arm="classic"),
+    ChangeAgreement("exceed-rate change agrees with the reference", M.EXCEED_RATE, arm="classic"),
+    ChangeAgreement("training-accuracy change agrees with the reference", M.TRAIN_ACCURACY, arm="classic"),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-4.1",
     title="CoT length stability under the classic reward",
-    version=7,
+    version=8,
     claim=Claim("CoT length does not always scale up in a stable fashion.", "§4.1", "Figure 2; Table 8"),
     arms=(Arm("llama_classic", "Llama-3.1-8B long-CoT SFT, classic reward"),
           Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward"),
           Arm("classic", "tiny headroom-world SFT model, classic reward (tiny scale)")),
     metrics=(M.RESPONSE_LENGTH, M.RESPONSE_LENGTH_TERMINATED, M.EXCEED_RATE, M.TRAIN_ACCURACY, M.HELDOUT_ACCURACY),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"classic": HR_CLASSIC},
-            seeds=(0, 1, 2),
-            checks=(
-                # the claim, as §4.1 states it: length grows until it runs into the context limit, accuracy collapses
-                # at those iterations, and the exceed rate levels off below 1
-                *instability_checks("classic", HEADROOM_LIMIT),
-                # reproduction: what the classic reward did to the SFT policy, against what it did in the reference
-                ChangeAgreement("length change under RL agrees with the reference", M.RESPONSE_LENGTH, arm="classic"),
-                ChangeAgreement("exceed-rate change agrees with the reference", M.EXCEED_RATE, arm="classic"),
-                ChangeAgreement("training-accuracy change agrees with the reference", M.TRAIN_ACCURACY, arm="classic"),
-            ),
-            deviations=HEADROOM_DEVIATIONS,
-        ),
+        "tiny": ScaleSpec(recipes={"classic": HR_CLASSIC}, seeds=(0, 1, 2), checks=HEADROOM_CHECKS,
+                          deviations=HEADROOM_DEVIATIONS),
+        "gpu": ScaleSpec(recipes={"classic": GPU_CLASSIC}, seeds=GPU_SEEDS, checks=HEADROOM_CHECKS,
+                         deviations=GPU_DEVIATIONS + HEADROOM_DEVIATIONS[1:]),
         "paper": ScaleSpec(
             recipes={"llama_classic": RL_T8_LLAMA_CLASSIC, "qwen_classic": RL_T8_QWEN_CLASSIC},
             seeds=(42,),
@@ -87,5 +89,10 @@ EXPERIMENT = Experiment(
             "checks are unchanged in kind; the limit they read is the new one. The engine's speed-ups (sampler "
             "log-probabilities, chunked scoring, length-grouped updates) change numbers in their last bits.",
             scales=("tiny",)),
+        8: Change(
+            "gpu scale added (issue #15): the tiny scale's headroom-world checks on a 0.8M-parameter model with 32 x 8 "
+            "samples per iteration and five seeds (experiments/_gpu_recipes.py), declared before the run that becomes "
+            "its reference.",
+            scales=("gpu",)),
     },
 )

@@ -5,6 +5,7 @@ reward "significantly stabilized the length scaling behavior ... stabilizing the
 efficiency". Figure 5's experiments use Table 9 rows 3-5 (author, official repo issue #5).
 """
 
+from experiments._gpu_recipes import GPU_CLASSIC, GPU_COSINE, GPU_COSINE_REP, GPU_DEVIATIONS, GPU_SEEDS
 from experiments._paper_recipes import (
     RL_T9_CLASSIC,
     RL_T9_CLASSIC_8X8,
@@ -25,10 +26,45 @@ from suite.checks import DifferenceAgreement, Directional, Drawdown, PlateauBelo
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
+#: The headroom world's checks (tiny and gpu scales).
+HEADROOM_CHECKS = (
+    # the claim: cosine stabilises and controls length (below classic, levelling off below the limit, the
+    # exceed rate below classic's) while accuracy improves over training and stays equal to or better
+    # than classic's held-out accuracy ("equal" = within NON_INFERIORITY)
+    Directional("cosine keeps length below classic", M.RESPONSE_LENGTH, lower="cosine", higher="classic"),
+    Directional("cosine keeps the exceed rate below classic", M.EXCEED_RATE, lower="cosine",
+                higher="classic"),
+    PlateauBelow("cosine length levels off below the limit", M.RESPONSE_LENGTH, arm="cosine",
+                 level=LIMIT_FRACTION * HEADROOM_LIMIT, max_change=0.1 * HEADROOM_LIMIT),
+    Drawdown("cosine training accuracy does not collapse", M.TRAIN_ACCURACY, arm="cosine",
+             min_drop=COLLAPSE, expect="stable"),
+    Trend("cosine improves held-out accuracy over training", M.HELDOUT_ACCURACY_CURVE, arm="cosine",
+          direction="increasing"),
+    Directional("cosine's held-out accuracy is equal to or better than classic's", M.HELDOUT_ACCURACY,
+                lower="classic", higher="cosine", min_effect=-NON_INFERIORITY),
+    # the cosine + repetition arm (Figure 5's third curve): the same control, the same accuracy
+    Directional("cosine + repetition keeps the exceed rate below classic", M.EXCEED_RATE,
+                lower="cosine_rep", higher="classic"),
+    Directional("cosine + repetition's held-out accuracy is equal to or better than classic's",
+                M.HELDOUT_ACCURACY, lower="classic", higher="cosine_rep", min_effect=-NON_INFERIORITY),
+    # reproduction: each claimed between-arm comparison has a twin that holds the run's difference to the
+    # reference's (same metric, arms and reduction); levels alone cannot tell the arms apart
+    DifferenceAgreement("classic - cosine length agrees", M.RESPONSE_LENGTH, lower="cosine",
+                        higher="classic"),
+    DifferenceAgreement("classic - cosine exceed rate agrees", M.EXCEED_RATE, lower="cosine",
+                        higher="classic"),
+    DifferenceAgreement("cosine - classic held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="classic",
+                        higher="cosine"),
+    DifferenceAgreement("classic - cosine + repetition exceed rate agrees", M.EXCEED_RATE,
+                        lower="cosine_rep", higher="classic"),
+    DifferenceAgreement("cosine + repetition - classic held-out accuracy agrees", M.HELDOUT_ACCURACY,
+                        lower="classic", higher="cosine_rep"),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-4.2",
     title="Reward shaping stabilises CoT length",
-    version=7,
+    version=8,
     claim=Claim("Reward shaping can be used to stabilize and control CoT length while improving accuracy.", "§4.2",
                 "Figures 4, 5; Table 9"),
     arms=(
@@ -41,44 +77,10 @@ EXPERIMENT = Experiment(
     metrics=(M.RESPONSE_LENGTH, M.EXCEED_RATE, M.TRAIN_ACCURACY, M.benchmark_accuracy("math500"),
              M.HELDOUT_ACCURACY, M.HELDOUT_ACCURACY_CURVE),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"classic": HR_CLASSIC, "cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP},
-            seeds=(0, 1, 2),
-            checks=(
-                # the claim: cosine stabilises and controls length (below classic, levelling off below the limit, the
-                # exceed rate below classic's) while accuracy improves over training and stays equal to or better
-                # than classic's held-out accuracy ("equal" = within NON_INFERIORITY)
-                Directional("cosine keeps length below classic", M.RESPONSE_LENGTH, lower="cosine", higher="classic"),
-                Directional("cosine keeps the exceed rate below classic", M.EXCEED_RATE, lower="cosine",
-                            higher="classic"),
-                PlateauBelow("cosine length levels off below the limit", M.RESPONSE_LENGTH, arm="cosine",
-                             level=LIMIT_FRACTION * HEADROOM_LIMIT, max_change=0.1 * HEADROOM_LIMIT),
-                Drawdown("cosine training accuracy does not collapse", M.TRAIN_ACCURACY, arm="cosine",
-                         min_drop=COLLAPSE, expect="stable"),
-                Trend("cosine improves held-out accuracy over training", M.HELDOUT_ACCURACY_CURVE, arm="cosine",
-                      direction="increasing"),
-                Directional("cosine's held-out accuracy is equal to or better than classic's", M.HELDOUT_ACCURACY,
-                            lower="classic", higher="cosine", min_effect=-NON_INFERIORITY),
-                # the cosine + repetition arm (Figure 5's third curve): the same control, the same accuracy
-                Directional("cosine + repetition keeps the exceed rate below classic", M.EXCEED_RATE,
-                            lower="cosine_rep", higher="classic"),
-                Directional("cosine + repetition's held-out accuracy is equal to or better than classic's",
-                            M.HELDOUT_ACCURACY, lower="classic", higher="cosine_rep", min_effect=-NON_INFERIORITY),
-                # reproduction: each claimed between-arm comparison has a twin that holds the run's difference to the
-                # reference's (same metric, arms and reduction); levels alone cannot tell the arms apart
-                DifferenceAgreement("classic - cosine length agrees", M.RESPONSE_LENGTH, lower="cosine",
-                                    higher="classic"),
-                DifferenceAgreement("classic - cosine exceed rate agrees", M.EXCEED_RATE, lower="cosine",
-                                    higher="classic"),
-                DifferenceAgreement("cosine - classic held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="classic",
-                                    higher="cosine"),
-                DifferenceAgreement("classic - cosine + repetition exceed rate agrees", M.EXCEED_RATE,
-                                    lower="cosine_rep", higher="classic"),
-                DifferenceAgreement("cosine + repetition - classic held-out accuracy agrees", M.HELDOUT_ACCURACY,
-                                    lower="classic", higher="cosine_rep"),
-            ),
-            deviations=HEADROOM_DEVIATIONS,
-        ),
+        "tiny": ScaleSpec(recipes={"classic": HR_CLASSIC, "cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP},
+                          seeds=(0, 1, 2), checks=HEADROOM_CHECKS, deviations=HEADROOM_DEVIATIONS),
+        "gpu": ScaleSpec(recipes={"classic": GPU_CLASSIC, "cosine": GPU_COSINE, "cosine_rep": GPU_COSINE_REP},
+                         seeds=GPU_SEEDS, checks=HEADROOM_CHECKS, deviations=GPU_DEVIATIONS + HEADROOM_DEVIATIONS[1:]),
         "paper": ScaleSpec(
             recipes={"classic_8x8": RL_T9_CLASSIC_8X8, "cosine_8x8": RL_T9_COSINE_8X8, "classic": RL_T9_CLASSIC,
                      "cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
@@ -137,5 +139,10 @@ EXPERIMENT = Experiment(
             "gets claim checks (exceed rate below classic, held-out accuracy not worse) and reproduction twins. The "
             "engine's speed-ups change numbers in their last bits.",
             scales=("tiny",)),
+        8: Change(
+            "gpu scale added (issue #15): the tiny scale's headroom-world checks on a 0.8M-parameter model with 32 x 8 "
+            "samples per iteration and five seeds (experiments/_gpu_recipes.py), declared before the run that becomes "
+            "its reference.",
+            scales=("gpu",)),
     },
 )

@@ -6,6 +6,7 @@ runs as Takeaway 4.2's cosine and cosine_rep (the section_4.5 scripts are byte-i
 recipes, hashes and jobs.
 """
 
+from experiments._gpu_recipes import GPU_COSINE, GPU_COSINE_REP, GPU_DEVIATIONS, GPU_SEEDS
 from experiments._paper_recipes import RL_T9_COSINE, RL_T9_COSINE_REP
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_COSINE, HR_COSINE_REP
 from suite.checks import ChangeAgreement, DifferenceAgreement, Directional, Trend
@@ -23,6 +24,22 @@ HACKING_CHECKS = (
     Directional("the penalty shortens CoTs", M.RESPONSE_LENGTH, lower="cosine_rep", higher="cosine"),
 )
 
+#: The headroom world's checks (tiny and gpu scales): the claim, and reproduction twins for the penalty's effects and
+#: the cosine arm's repetition change, against the reference
+HEADROOM_CHECKS = (
+    *HACKING_CHECKS,
+    DifferenceAgreement("cosine - cosine + repetition repetition ratio agrees", M.REPETITION_RATIO,
+                        lower="cosine_rep", higher="cosine"),
+    DifferenceAgreement("cosine - cosine + repetition length agrees", M.RESPONSE_LENGTH,
+                        lower="cosine_rep", higher="cosine"),
+    ChangeAgreement("repetition change without the penalty agrees", M.REPETITION_RATIO, arm="cosine"),
+    ChangeAgreement("branching change without the penalty agrees", M.ALTERNATIVELY_CURVE, arm="cosine"),
+)
+
+ALL_PROMPTS = ("Repetition and branching are measured over all training prompts, not on hard problems only; the arms "
+               "are takeaway-4.2's cosine and cosine_rep runs (same recipes, same jobs), 200 iterations of 64 "
+               "samples, which is what 'enough compute' means here.")
+
 EXPERIMENT = Experiment(
     id="takeaway-4.5",
     title="Length reward hacking and the repetition penalty",
@@ -32,25 +49,14 @@ EXPERIMENT = Experiment(
           Arm("cosine_rep", "cosine + dense repetition penalty (N=40, P=-0.05), gamma_c=1, gamma_p=0.99")),
     metrics=(M.RESPONSE_LENGTH, M.REPETITION_RATIO, M.ALTERNATIVELY_CURVE, M.benchmark_accuracy("math500")),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP},
-            seeds=(0, 1, 2),
-            checks=(
-                *HACKING_CHECKS,
-                # reproduction: the penalty's effects and the cosine arm's repetition change, against the reference
-                DifferenceAgreement("cosine - cosine + repetition repetition ratio agrees", M.REPETITION_RATIO,
-                                    lower="cosine_rep", higher="cosine"),
-                DifferenceAgreement("cosine - cosine + repetition length agrees", M.RESPONSE_LENGTH,
-                                    lower="cosine_rep", higher="cosine"),
-                ChangeAgreement("repetition change without the penalty agrees", M.REPETITION_RATIO, arm="cosine"),
-                ChangeAgreement("branching change without the penalty agrees", M.ALTERNATIVELY_CURVE, arm="cosine"),
-            ),
-            deviations=HEADROOM_DEVIATIONS + (
-                "Repetition and branching are measured over all training prompts, not on hard problems only; the "
-                "arms are takeaway-4.2's cosine and cosine_rep runs (same recipes, same jobs), 200 iterations of 64 "
-                "samples, which is what 'enough compute' means here.",
-            ),
-        ),
+        "tiny": ScaleSpec(recipes={"cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP}, seeds=(0, 1, 2),
+                          checks=HEADROOM_CHECKS, deviations=HEADROOM_DEVIATIONS + (ALL_PROMPTS,)),
+        "gpu": ScaleSpec(recipes={"cosine": GPU_COSINE, "cosine_rep": GPU_COSINE_REP}, seeds=GPU_SEEDS,
+                         checks=HEADROOM_CHECKS,
+                         deviations=GPU_DEVIATIONS + HEADROOM_DEVIATIONS[1:] + (
+                             "Repetition and branching are measured over all training prompts, not on hard problems "
+                             "only; the arms are takeaway-4.2's gpu-scale cosine and cosine_rep runs, 200 iterations "
+                             "of 256 samples.",)),
         "paper": ScaleSpec(
             recipes={"cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
             seeds=(42,),
@@ -67,7 +73,7 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
-    version=4,
+    version=5,
     changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
         1: 'declaration (paper scale).',
         2: Change("Adds the shape of the hacking (issue #10): repetition rises over the second half of the cosine run "
@@ -78,5 +84,8 @@ EXPERIMENT = Experiment(
         4: Change("Tiny scale added on the headroom world (issue #13): takeaway-4.2's cosine and cosine_rep arms "
                   "(repetition N = 16 tokens, gamma_p 0.406), the paper-scale claim checks plus reproduction twins; "
                   "declared before the run that became the reference.", scales=("tiny",)),
+        5: Change("gpu scale added (issue #15): the tiny scale's checks on takeaway-4.2's gpu-scale cosine and "
+                  "cosine_rep runs (experiments/_gpu_recipes.py), declared before the run that becomes its reference.",
+                  scales=("gpu",)),
     },
 )

@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="override a recipe field in every selected recipe that has it (checked against its type)")
     rp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
     rp.add_argument("--smoke", action="store_true",
-                    help="tiny scale only: seed 0 and every recipe shrunk to seconds (suite.tiny.recipes."
+                    help="tiny and gpu scales: seed 0 and every recipe shrunk to seconds (suite.tiny.recipes."
                          "SMOKE_OVERRIDES, under any --set); checks that the findings run, its numbers mean nothing")
     rp.add_argument("--report", action="store_true", help="also write report.md and report.html")
     rp.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -179,8 +179,9 @@ def cmd_run(args) -> int:
         raise UserError(f"--jobs must be >= 1, got {args.jobs}")
     args.overrides = list(_overrides(args.overrides).items())
     if args.smoke:
-        if args.scale != "tiny":
-            raise UserError(f"--smoke shrinks tiny recipes; it does not apply to scale {args.scale!r}", where="--smoke")
+        if args.scale not in ("tiny", "gpu"):
+            raise UserError(f"--smoke shrinks the tiny engine's recipes (scales tiny and gpu); it does not apply to "
+                            f"scale {args.scale!r}", where="--smoke")
         from suite.tiny.recipes import SMOKE_OVERRIDES
 
         args.overrides = list({**SMOKE_OVERRIDES, **dict(args.overrides)}.items())

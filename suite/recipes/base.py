@@ -42,6 +42,11 @@ class Recipe:
         """Recipes whose outputs this one needs (e.g. RL from an SFT checkpoint). They run first, with the same seed."""
         return {}
 
+    def check_runnable(self) -> None:
+        """Raise UserError when this machine cannot run the recipe (e.g. it needs a CUDA device there is none of).
+        The runner asks before starting any job, for the recipes of unfinished jobs only: a finished run is judged
+        anywhere."""
+
     def run(self, seed: int, ctx: JobContext) -> dict:
         """Execute and return {"scalars": {...}, "curves": {name: {"step": [...], "value": [...]}}}."""
         raise NotImplementedError(f"recipe kind {self.kind!r} cannot be executed by this suite")
@@ -68,9 +73,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: field metadata of a field added after references were stored: at its default value the field is left out of the
+#: canonical form, so the hashes of the recipes that do not use it stay what they were
+OMIT_AT_DEFAULT = {"omit_at_default": True}
+
+
+def _omitted(recipe: Recipe, f: dataclasses.Field) -> bool:
+    return bool(f.metadata.get("omit_at_default")) and getattr(recipe, f.name) == f.default
+
+
 def recipe_to_dict(recipe: Recipe) -> dict:
     """Canonical plain-data form of a recipe (nested recipes and settings included)."""
-    out = {f.name: _plain(getattr(recipe, f.name)) for f in fields(recipe)}
+    out = {f.name: _plain(getattr(recipe, f.name)) for f in fields(recipe) if not _omitted(recipe, f)}
     out["__kind__"] = recipe.kind
     out["__code_version__"] = recipe.code_version
     return out

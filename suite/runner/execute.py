@@ -137,6 +137,8 @@ def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
     for h, recipe in plan.recipes.items():
         write_json_atomic(layout.recipe_json(h), recipe_to_dict(recipe))
     todo = [j for j in plan.jobs if not is_finished(layout.root, j)]
+    for h in dict.fromkeys(j.hash for j in todo):  # e.g. a CUDA recipe on a machine without one: refused up front
+        plan.recipes[h].check_runnable()
     errors: dict[str, str] = {}
     say = on_event or (lambda msg: None)
     say(f"{len(plan.jobs)} job(s), {len(plan.jobs) - len(todo)} already finished, {len(todo)} to run")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from suite.recipes.base import JobContext, Recipe
+from suite.recipes.base import OMIT_AT_DEFAULT, JobContext, Recipe
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.sft_config import SFTConfig
 
@@ -26,17 +26,53 @@ class TinySFTRecipe(Recipe):
 
     kind: ClassVar[str] = "tiny-sft"
     sft: SFTConfig = field(default_factory=SFTConfig)
+    device: str = field(default="cpu", metadata=OMIT_AT_DEFAULT)  # "cuda" at the `gpu` scale
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_device(self.device, type(self).__name__)
+
+    def check_runnable(self) -> None:
+        require_device(self.device)
 
     def run(self, seed: int, ctx: JobContext) -> dict:
         from suite.atomic import write_json_atomic
         from suite.tiny.sft import train_sft
 
-        out = train_sft(self.sft, seed, ctx.workdir, progress=lambda step, _: ctx.report(step, self.sft.steps))
+        require_device(self.device)
+        out = train_sft(self.sft, seed, ctx.workdir, progress=lambda step, _: ctx.report(step, self.sft.steps),
+                        device=self.device)
         # artifacts beside the checkpoint, for studies and for a person who wants to read the policy's answers:
         # the final evaluation's responses (deterministic) and the training throughput (wall-clock, so not a metric)
         write_json_atomic(ctx.workdir / FINAL_RESPONSES, out["records"])
         write_json_atomic(ctx.workdir / TRAIN_TIMING, out["timing"])
         return {"scalars": out["scalars"], "curves": out["curves"]}
+
+
+def check_device(device: str, where: str) -> None:
+    """A recipe's device is "cpu", "cuda" or "cuda:N"."""
+    import re
+
+    from suite.errors import UserError
+
+    if not re.fullmatch(r"cpu|cuda(:\d+)?", device):
+        raise UserError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}", where=f"recipe {where}")
+
+
+def require_device(device: str) -> None:
+    """Refuse to start a job on a CUDA device this machine does not have (a clear error, not a CUDA traceback)."""
+    if not device.startswith("cuda"):
+        return
+    import torch
+
+    from suite.errors import UserError
+
+    index = int(device.partition(":")[2] or 0)
+    if not torch.cuda.is_available() or index >= torch.cuda.device_count():
+        raise UserError(f"this recipe runs on {device!r}, but torch {torch.__version__} sees "
+                        f"{torch.cuda.device_count() if torch.cuda.is_available() else 'no'} CUDA device(s); run it "
+                        "where one is, or on the CPU with --set device=cpu --set init.device=cpu",
+                        where="recipe device")
 
 
 #: `longcot run --smoke`: the `--set` overrides that shrink every tiny recipe to a run of seconds (SFT of 20 steps on 40
@@ -78,6 +114,14 @@ class TinyRLRecipe(Recipe):
     init: TinySFTRecipe = field(default_factory=TinySFTRecipe)
     n_train: int = 1000  # RL training prompts, split equally over the SFT families
     problem_seed: int = 2
+    device: str = field(default="cpu", metadata=OMIT_AT_DEFAULT)  # "cuda" at the `gpu` scale
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_device(self.device, type(self).__name__)
+
+    def check_runnable(self) -> None:
+        require_device(self.device)
 
     def dependencies(self):
         return {"init": self.init}
@@ -87,9 +131,10 @@ class TinyRLRecipe(Recipe):
         from suite.tiny.rl.train import train_rl
         from suite.tiny.sampling import prompt_ids
 
+        require_device(self.device)
         train, heldout = rl_problem_sets(self.init.sft.families, self.n_train, self.rl.eval_size,
                                          seed=self.problem_seed)
         result = train_rl(self.rl, seed, ctx.dependencies["init"] / "checkpoint", ctx.workdir, train, heldout,
                           task.verify, encode_prompt=prompt_ids,
-                          progress=lambda step, _: ctx.report(step, self.rl.steps))
+                          progress=lambda step, _: ctx.report(step, self.rl.steps), device=self.device)
         return {"scalars": result["scalars"], "curves": result["curves"]}

@@ -138,3 +138,10 @@ def test_report_plotting_uses_xdg_cache_home_or_the_users_own_mplconfigdir(tmp_p
     mine = tmp_path / "mine" / "mpl"
     home, tmp = _plot_in_a_fresh_home(tmp_path / "mine", MPLCONFIGDIR=str(mine))
     assert list(home.rglob("*")) == [] and list(mine.glob("fontlist-*.json"))
+
+
+def test_a_copied_tree_reports_the_commit_its_sender_declares_and_nothing_else(tmp_path, monkeypatch):
+    monkeypatch.setenv("LONGCOT_GIT_COMMIT", "0123abcd" * 5)
+    assert provenance.git_commit(tmp_path) == "0123abcd" * 5 + " (declared)"
+    monkeypatch.setenv("LONGCOT_GIT_COMMIT", "not a commit; rm -rf /")
+    assert provenance.git_commit(tmp_path) == "unknown"
