@@ -52,6 +52,13 @@ def configure_torch(device: str = "cpu") -> None:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cudnn.benchmark = False
+        # attention through the plain (math) kernels: the fused memory-efficient kernel's backward is not
+        # deterministic (a smoke run twice on an H200 gave 3 of 4 jobs different metrics with it)
+        torch.backends.cuda.enable_flash_sdp(False)
+        torch.backends.cuda.enable_mem_efficient_sdp(False)
+        if hasattr(torch.backends.cuda, "enable_cudnn_sdp"):
+            torch.backends.cuda.enable_cudnn_sdp(False)
+        torch.backends.cuda.enable_math_sdp(True)
         torch.use_deterministic_algorithms(True, warn_only=True)
         return
     set_kernels = getattr(torch._C, "_set_deterministic_algorithms", None)

@@ -30,17 +30,20 @@ def library_versions() -> dict[str, str]:
 
 
 def git_commit(root: Path | None = None) -> str:
-    """The checkout's commit, with "+dirty" when tracked files differ from it. When `root` (default: the directory above
-    the `suite` package) is not the top of a git checkout, e.g. an installed package: the commit named by the
-    environment variable LONGCOT_GIT_COMMIT, marked "(declared)", else "unknown".
+    """The checkout's commit, with "+dirty" when tracked files differ from it; "unknown" when `root` (default: the
+    directory above the `suite` package) is not the top of a git checkout, e.g. an installed package. A commit named by
+    the environment variable LONGCOT_GIT_COMMIT comes first, marked "(declared)": a copied tree's sender knows it.
 
     Read-only: `--no-optional-locks` (and GIT_OPTIONAL_LOCKS=0) stop `git status` from refreshing the index, which
     takes `.git/index.lock` and would make a git command the user runs meanwhile in the checkout fail."""
+    # a copy of a checkout (e.g. a tree shipped to a GPU machine, whose .git, if any, need not be the tree's): the
+    # commit its sender names
+    declared = os.environ.get("LONGCOT_GIT_COMMIT", "")
+    if re.fullmatch(r"[0-9a-f]{7,40}", declared):
+        return f"{declared} (declared)"
     root = Path(root) if root is not None else Path(__file__).resolve().parent.parent
     if not (root / ".git").exists():  # a directory, or a file in a worktree / submodule
-        # a copy of a checkout without its .git (e.g. a tree shipped to a GPU machine): the commit its sender names
-        declared = os.environ.get("LONGCOT_GIT_COMMIT", "")
-        return f"{declared} (declared)" if re.fullmatch(r"[0-9a-f]{7,40}", declared) else "unknown"
+        return "unknown"
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
     try:
         sha = subprocess.run(["git", "--no-optional-locks", "rev-parse", "HEAD"], cwd=root, capture_output=True,
