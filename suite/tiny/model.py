@@ -231,6 +231,11 @@ def seeded_uniforms(seeds: torch.Tensor, steps: int) -> torch.Tensor:
 #: for 1-3 rows, where the matmul kernels take other paths.
 MIN_DECODE_ROWS = 8
 
+#: on a GPU, `generate` looks at how many rows are still decoding every this many tokens, not after each token: the
+#: look waits for the device to finish, and a decoding step of these models is shorter than that wait. Finished rows
+#: only emit padding meanwhile, so the output is the same; on the CPU it looks after every token.
+DEVICE_CHECK_EVERY = 8
+
 
 @torch.no_grad()
 def generate(
@@ -247,6 +252,7 @@ def generate(
     banned_ids: Sequence[int] = (),
     skip_finished: bool = True,
     with_entropy: bool = False,
+    check_every: int | None = None,
 ) -> GenerationOutput:
     """Sample continuations of LEFT-padded prompts (B,P) with a KV cache; stops early once every row has emitted EOS.
 
@@ -262,6 +268,9 @@ def generate(
     may differ in its last bits, as any other result may (the verdicts are built not to flip on that). With a
     `generator` every step draws B uniforms, so all rows stay in the batch.
 
+    `check_every`: look at how many rows are still decoding (to stop, or to compact) every this many tokens; default 1
+    on the CPU, DEVICE_CHECK_EVERY on a GPU. Finished rows only emit padding in between, so the tokens are the same.
+
     `with_entropy`: also return each generated token's next-token entropy (of the untempered distribution), what RL
     logs as the policy's entropy, so that a rollout at temperature 1 needs no second forward pass of the policy.
     """
@@ -273,6 +282,7 @@ def generate(
     cfg = model.config
     assert Tmax <= cfg.block_size, f"prompt {P} + max_new_tokens {max_new_tokens} > block_size {cfg.block_size}"
     hs = cfg.n_embd // cfg.n_head
+    check_every = check_every or (1 if device.type == "cpu" else DEVICE_CHECK_EVERY)
     seed_t = torch.tensor(list(seeds), dtype=torch.long, device=device) if seeds is not None else None
     if seed_t is not None and seed_t.numel() != B:
         raise ValueError(f"{seed_t.numel()} seeds for a batch of {B}")
@@ -337,11 +347,16 @@ def generate(
                 lengths[rows] = torch.where(new_eos, torch.full_like(tok, t + 1), lengths[rows])
                 r_finished = r_finished | new_eos
                 finished[rows] = r_finished
-            n_alive = int((~r_finished).sum())
-            if n_alive == 0 or t == max_new_tokens - 1:
+            if t == max_new_tokens - 1:
                 break
+            if t % check_every == check_every - 1:  # reading a count off a GPU waits for the GPU
+                n_alive = int((~r_finished).sum())
+                if n_alive == 0:
+                    break
+            else:
+                n_alive = None
             b = r_finished.numel()
-            if compact and b > MIN_DECODE_ROWS and n_alive <= 0.75 * b:
+            if compact and n_alive is not None and b > MIN_DECODE_ROWS and n_alive <= 0.75 * b:
                 # keep the alive rows (and, below MIN_DECODE_ROWS, some finished ones as ballast), in batch order
                 keep = (~r_finished).nonzero().squeeze(1)
                 if keep.numel() < MIN_DECODE_ROWS:

@@ -22,11 +22,14 @@ def prompt_ids(tok, problem: Problem) -> list[int]:
 
 def sample_rows(model: TinyGPT, tok, rows: Sequence[list[int]], seeds: Sequence[int], *, temperature: float,
                 top_p: float, max_new_tokens: int, banned_ids: Sequence[int] = (),
-                batch_size: int = 64) -> list[tuple[list[int], bool]]:
+                batch_size: int | None = None) -> list[tuple[list[int], bool]]:
     """Sample a continuation of each token row (left-padded per batch, one seed per row): (new token ids, up to and
-    including EOS; whether EOS was produced)."""
+    including EOS; whether EOS was produced). `batch_size` rows per `generate` call: by default 64 on the CPU (where
+    a row's sample does not depend on it) and 1,024 on a GPU (where a decoding step costs about the same for 64 rows
+    as for 1,024)."""
     out = []
     device = next(model.parameters()).device
+    batch_size = batch_size or (64 if device.type == "cpu" else 1024)
     for s in range(0, len(rows), batch_size):
         chunk = rows[s : s + batch_size]
         P = max(map(len, chunk))
@@ -40,7 +43,7 @@ def sample_rows(model: TinyGPT, tok, rows: Sequence[list[int]], seeds: Sequence[
 
 
 def sample_responses(model: TinyGPT, tok, problems: Sequence[Problem], *, temperature: float, top_p: float,
-                     max_new_tokens: int, seed: int, batch_size: int = 64,
+                     max_new_tokens: int, seed: int, batch_size: int | None = None,
                      banned_words: Sequence[str] = ()) -> list[dict]:
     """One sampled response per problem (row i seeded `seed * 1_000_003 + i`):
     [{"text", "length", "finished", "correct", "wait", "alternatively"}]."""

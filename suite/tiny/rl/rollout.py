@@ -101,10 +101,12 @@ def length_groups(rows: torch.Tensor, lengths: torch.Tensor, size: int) -> list[
 
 @torch.no_grad()
 def score_rollout(model, prompt_ids: torch.Tensor, prompt_mask: torch.Tensor, tokens: torch.Tensor,
-                  lengths: torch.Tensor, chunk: int = SCORE_CHUNK) -> dict[str, torch.Tensor]:
-    """`score_tokens` for a whole rollout without gradients, over `length_groups` of `chunk` rows: the same values
-    (up to float rounding) at a fraction of the padding. Positions beyond a row's length are 0."""
+                  lengths: torch.Tensor, chunk: int | None = None) -> dict[str, torch.Tensor]:
+    """`score_tokens` for a whole rollout without gradients, over `length_groups` of `chunk` rows (default
+    SCORE_CHUNK on the CPU, one group of the whole rollout on a GPU, where a pass costs its launches more than its
+    rows): the same values (up to float rounding) at a fraction of the padding. Positions beyond a row's length are 0."""
     B, W = tokens.shape
+    chunk = chunk or (SCORE_CHUNK if tokens.device.type == "cpu" else B)
     out: dict[str, torch.Tensor] = {}
     for rows, w in length_groups(torch.arange(B, device=tokens.device), lengths, chunk):
         part = score_tokens(model, prompt_ids[rows], prompt_mask[rows], tokens[rows, :w])

@@ -133,6 +133,27 @@ def test_generate_on_the_sft_policy_at_the_recipe_shape_is_bit_identical():
     _assert_same(tiny_model.generate(policy, ids, **kw, skip_finished=False), _reference_generate(policy, ids, **kw))
 
 
+@pytest.mark.skipif(not (SFT_CKPT / "model.pt").exists(), reason="no search-world SFT checkpoint")
+@pytest.mark.parametrize("check_every", [3, 8, 200])
+def test_looking_at_the_finished_rows_less_often_gives_the_same_bits(check_every):
+    """What a GPU does (`DEVICE_CHECK_EVERY`): stop and compact only every few tokens; rows that finished meanwhile
+    emit padding, so every output is the same as looking after each token (200 > the limit: it never looks)."""
+    configure_torch()
+    from suite.tiny.rl.rollout import left_pad
+    from suite.tiny.sampling import prompt_ids
+
+    policy, tok, _ = tiny_model.load_checkpoint(SFT_CKPT)
+    probs = task.make_split("solve", "train", 8, seed=2)
+    ids, _ = left_pad([prompt_ids(tok, p) for p in probs for _ in range(8)], tok.pad_id)
+    kw = dict(max_new_tokens=112, eos_id=tok.eos_id, pad_id=tok.pad_id, seeds=[(5 << 32) + i for i in range(64)],
+              with_entropy=True)
+    every, sparse = tiny_model.generate(policy, ids, **kw), tiny_model.generate(policy, ids, **kw,
+                                                                                  check_every=check_every)
+    for f in dataclasses.fields(GenerationOutput):
+        assert torch.equal(getattr(every, f.name), getattr(sparse, f.name)), f.name
+    assert 1 < len(set(every.lengths.tolist())) and int(every.lengths.min()) < 100  # rows end early, and apart
+
+
 def _rollout_fixture():
     """A random model and a rollout of 16 rows at temperature 1 that finish at different steps."""
     from suite.tiny.rl.rollout import left_pad
