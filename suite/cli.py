@@ -108,12 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     ap.set_defaults(func=cmd_audit)
 
     try:
-        from suite.eval.commands import add_analyze_parser, add_eval_parser
+        from suite.eval.commands import add_analyze_parser, add_eval_parser, add_lm_eval_tasks_parser
     except ImportError:
         pass
     else:
         add_eval_parser(sub)
         add_analyze_parser(sub)
+        add_lm_eval_tasks_parser(sub)
     return p
 
 

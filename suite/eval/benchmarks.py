@@ -185,13 +185,13 @@ def load_benchmark(name: str, data_dir: str | os.PathLike | None = None, *, limi
     if data_dir is not None and not Path(data_dir).is_dir():
         raise UserError("no such directory; expected a directory of <benchmark>.jsonl files", where=str(data_dir))
     local = Path(data_dir) / f"{name}.jsonl" if data_dir is not None else None
-    if local is not None and local.is_file():
+    if local is not None:  # asked for local data: a missing file is an error, never a silent trip to the hub
+        if not local.is_file():
+            raise UserError(f"no {local.name} in --data-dir {data_dir}; expected one <benchmark>.jsonl per benchmark "
+                            "(hub schema), or leave out --data-dir to load from the hub", where=name)
         numbered = list(read_jsonl(local))
         source = str(local)
     else:
-        if local is not None and _offline():
-            raise UserError(f"no {local.name} in --data-dir {data_dir}, and the hub is offline (HF_HUB_OFFLINE / "
-                            "HF_DATASETS_OFFLINE)", where=name)
         numbered = list(enumerate(_hub_rows(spec), 1))
         source = f"hf:{spec.hub_path}:{spec.hub_split}"
     provenance: dict[str, Any] = {"source": source, "rows": len(numbered)}

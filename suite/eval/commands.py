@@ -92,6 +92,36 @@ def _load(what: str, option: str, name: str, load):
                         f"{os.environ.get('HF_HUB_OFFLINE', 'unset')})", where=f"{option} {name}") from None
 
 
+def add_lm_eval_tasks_parser(subparsers) -> argparse.ArgumentParser:
+    from suite.lm_eval_tasks import PAPER_MAX_GEN_TOKS, TASKS
+
+    p = subparsers.add_parser("lm-eval-tasks", help="write the lm-eval tasks with local data and/or another "
+                              "generation limit (to run lm-eval offline, or on a model with a shorter context)")
+    p.add_argument("--out", type=Path, required=True, help="directory for the task files (lm_eval --include_path)")
+    p.add_argument("--data-dir", type=Path, help="local <benchmark>.jsonl files (hub schema), as for longcot eval")
+    p.add_argument("--max-gen-toks", type=positive_int,
+                   help=f"generation limit instead of the paper's {PAPER_MAX_GEN_TOKS:,}")
+    p.add_argument("--tasks", type=csv, default=",".join(TASKS), help=f"comma list of {', '.join(TASKS)}")
+    p.set_defaults(func=run_lm_eval_tasks_command)
+    return p
+
+
+def run_lm_eval_tasks_command(args: argparse.Namespace) -> int:
+    from suite.lm_eval_tasks import write_task_overlays
+
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise UserError("no such directory; expected a directory of <benchmark>.jsonl files",
+                        where=f"--data-dir {args.data_dir}")
+    _output_dir(args.out)
+    written = write_task_overlays(args.out, tasks=tuple(args.tasks), data_dir=args.data_dir,
+                                  max_gen_toks=args.max_gen_toks)
+    print(f"wrote {len(written)} task file(s) to {args.out}; run them with:")
+    offline = "HF_DATASETS_OFFLINE=1 " if args.data_dir is not None else ""
+    print(f"  {offline}lm_eval --include_path {args.out} --tasks {','.join(args.tasks)} --model hf "
+          "--model_args pretrained=<model> --seed <seed>")
+    return 0
+
+
 def add_eval_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("eval", help="evaluate a model on the paper's benchmarks (paper §2.5, App. E.1)")
     p.add_argument("--model", required=True, help="hub id or local path of the model")
@@ -125,9 +155,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         paper_row(args.compare)  # fail before any generation
     seeds = _seed_list(args.seeds) if args.seeds is not None else None
     _output_dir(args.out)
-    if args.data_dir is not None and not args.data_dir.is_dir():
-        raise UserError("no such directory; expected a directory of <benchmark>.jsonl files",
-                        where=f"--data-dir {args.data_dir}")
+    _check_data_dir(args.data_dir, names)
     _check_local_model(args.model, "--model", allow_file=args.backend == "vllm")  # vLLM also loads a GGUF file
     preset = get_preset(args.preset, max_new_tokens=args.max_new_tokens, seeds=seeds)
     grading = _grading_config(args.grading)
@@ -143,6 +171,19 @@ def run_eval_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_data_dir(data_dir: Path | None, names: list[str]) -> None:
+    """--data-dir, when given, must hold a <benchmark>.jsonl for every benchmark asked for (checked before any work)."""
+    if data_dir is None:
+        return
+    if not data_dir.is_dir():
+        raise UserError("no such directory; expected a directory of <benchmark>.jsonl files",
+                        where=f"--data-dir {data_dir}")
+    missing = [f"{n}.jsonl" for n in names if not (data_dir / f"{n}.jsonl").is_file()]
+    if missing:
+        raise UserError(f"missing {', '.join(missing)}; expected one <benchmark>.jsonl per benchmark asked for (hub "
+                        "schema), or leave out --data-dir to load from the hub", where=f"--data-dir {data_dir}")
+
+
 def _grading_config(options: list[str]):
     """`--grading KEY=VALUE` options as a `GradingConfig`; a bad key or value is a UserError naming the option."""
     from suite.verify.equivalence import config_from_strings
@@ -155,7 +196,7 @@ def _grading_config(options: list[str]):
 
 def _load_benchmark(name: str, args: argparse.Namespace):
     """One benchmark from --data-dir or the hub; a hub that cannot be reached is a UserError naming the benchmark."""
-    if args.data_dir is not None and (args.data_dir / f"{name}.jsonl").is_file():  # local: its errors are UserErrors
+    if args.data_dir is not None:  # local: its errors are UserErrors
         return load_benchmark(name, args.data_dir, limit=args.limit, mmlu_pro_seed=args.mmlu_pro_seed)
     try:
         return load_benchmark(name, args.data_dir, limit=args.limit, mmlu_pro_seed=args.mmlu_pro_seed)

@@ -2,12 +2,15 @@
 
 Use it as the reward "URL" (docs/rewards.md)::
 
-    export LONGCOT_REWARD_MAX_LEN=14336                    # = --generate_max_len
+    export LONGCOT_REWARD_MAX_LEN=14336                    # = the generation limit
     export LONGCOT_REWARD_TOKENIZER=/path/to/policy        # counts response tokens
     export LONGCOT_REWARD_SETTING=cosine                   # or cosine-A, cosine-B, cosine-C, classic
     export LONGCOT_REWARD_GRADER=my_pkg.grading:is_correct # optional; default: default_grader
-    python -m openrlhf.cli.train_ppo_ray ... --label_key answer \\
-        --remote_rm_url /path/to/suite/rewards/adapters/openrlhf.py
+    python -m openrlhf.cli.train_ppo_ray ... --data.label_key answer --rollout.max_new_tokens 14336 \\
+        --reward.remote_url /path/to/suite/rewards/adapters/openrlhf.py
+
+(OpenRLHF >= 0.10.2; before it, and in the paper's fork: ``--label_key``, ``--generate_max_len`` and
+``--remote_rm_url``.)
 
 OpenRLHF loads this file by path and calls ``reward_func(queries, prompts, labels)``; configuration comes from the
 environment because nothing else reaches the function (with Ray, set the variables in ``--runtime-env-json``

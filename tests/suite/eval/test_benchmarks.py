@@ -72,9 +72,16 @@ def test_a_malformed_line_names_file_and_line(tmp_path):
         load_benchmark("math500", tmp_path)
 
 
-def test_without_a_local_file_an_offline_hub_is_a_user_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    with pytest.raises(UserError, match="hub is offline"):
+@pytest.mark.parametrize("offline", ["1", None])
+def test_a_data_dir_without_the_benchmarks_file_is_an_error_and_never_a_trip_to_the_hub(tmp_path, monkeypatch,
+                                                                                        offline):
+    if offline:
+        monkeypatch.setenv("HF_DATASETS_OFFLINE", offline)
+    else:
+        monkeypatch.delenv("HF_DATASETS_OFFLINE", raising=False)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    (tmp_path / "aime24.jsonl").write_text(json.dumps({"problem": "x", "answer": "1"}) + "\n")
+    with pytest.raises(UserError, match="no math500.jsonl in --data-dir .*leave out --data-dir to load from the hub"):
         load_benchmark("math500", tmp_path)
 
 

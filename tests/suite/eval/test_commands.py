@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from suite.cli import main
 from suite.errors import UserError
 from suite.eval.commands import add_analyze_parser, add_eval_parser
 
@@ -58,6 +59,16 @@ def test_eval_runs_end_to_end_on_a_random_local_gpt2(random_gpt2, tmp_path, monk
 def test_eval_rejects_bad_options_before_loading_a_model(argv, message, tmp_path):
     with pytest.raises(UserError, match=message):
         cli(["eval", "--model", "nonexistent", "--data-dir", str(DATA / "benchmarks"), "--out", str(tmp_path), *argv])
+
+
+def test_eval_with_a_data_dir_missing_a_benchmarks_file_names_it_before_loading_a_model(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "math500.jsonl").write_text((DATA / "benchmarks" / "math500.jsonl").read_text())
+    assert main(["eval", "--model", "nonexistent", "--benchmarks", "math500,aime24", "--data-dir", str(data),
+                 "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"--data-dir {data}: missing aime24.jsonl" in err and "Traceback" not in err
 
 
 def write_rollouts(path, rows):
