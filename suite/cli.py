@@ -62,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--scale", default="tiny", help="tiny | gpu | paper (default: tiny)")
     rp.add_argument("--seeds", type=seed_list, help="comma-separated seeds (default: each experiment's own)")
     rp.add_argument("--out", type=Path, help="run directory (default: runs/<scale>)")
-    rp.add_argument("--jobs", type=int, default=1, help="parallel processes, one thread each (default: 1)")
+    rp.add_argument("--jobs", type=int, default=1, help="parallel processes, one thread each (default: 1); with "
+                    "--executor ray and no --address, the CPUs of the local Ray instance")
+    rp.add_argument("--executor", default="local", choices=("local", "ray"),
+                    help="where jobs run: local processes, or tasks of a Ray cluster (same run directory, cache and "
+                         "resume; the run directory must be on a filesystem every node sees)")
+    rp.add_argument("--address", help="Ray cluster address (--executor ray; default: start a local instance)")
     rp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
                     help="override a recipe field in every selected recipe that has it (checked against its type)")
     rp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
@@ -178,6 +183,8 @@ def cmd_run(args) -> int:
 
     if args.jobs < 1:
         raise UserError(f"--jobs must be >= 1, got {args.jobs}")
+    if args.address and args.executor != "ray":
+        raise UserError("--address names a Ray cluster; it needs --executor ray", where="--address")
     args.overrides = list(_overrides(args.overrides).items())
     if args.smoke:
         if args.scale not in ("tiny", "gpu"):
@@ -199,6 +206,7 @@ def cmd_run(args) -> int:
         seeds=args.seeds, jobs=args.jobs, overrides=dict(args.overrides),
         references_root=_references(args), progress=not args.no_progress and sys.stderr.isatty(),
         on_event=lambda m: console.print(m), command=shlex.join(["longcot", *sys.argv[1:]]),
+        executor=args.executor, address=args.address,
     )
     print_verdicts(summary)
     if args.report:

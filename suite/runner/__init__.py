@@ -50,11 +50,14 @@ def run(
     progress: bool = True,
     on_event: Callable[[str], None] | None = None,
     command: str = "",
+    executor: str = "local",
+    address: str | None = None,
 ) -> tuple[RunSummary, dict[str, str]]:
     """The one path: plan, execute, judge, write run.json and (atomically, last) summary.json.
 
     `seeds` replaces each experiment's default seeds; `overrides` are `--set FIELD=VALUE` pairs; `jobs` is the number
-    of processes; `on_event` receives one-line messages. Returns (the summary, {job key: error text} of failed jobs).
+    of processes (`executor="local"`), or the CPUs of a local Ray instance (`executor="ray"` without `address`);
+    `on_event` receives one-line messages. Returns (the summary, {job key: error text} of failed jobs).
     """
     layout = RunLayout(run_dir)
     plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides)  # recipes, overrides, seeds: checked here
@@ -65,11 +68,13 @@ def run(
         "seeds": list(seeds) if seeds else None,
         "overrides": dict(overrides or {}),
         "jobs": jobs,
+        "executor": executor,
         "command": command,
         "started": provenance.timestamp(),
         "references_root": str(references_root) if references_root else None,
     })
-    errors = execute(plan, layout.root, jobs=jobs, progress=progress, on_event=on_event)
+    errors = execute(plan, layout.root, jobs=jobs, progress=progress, on_event=on_event, executor=executor,
+                     address=address)
     summary = summarise(plan, layout.root, errors=errors, references_root=references_root)
     write_json_atomic(layout.summary_json, summary.to_dict())
     return summary, errors

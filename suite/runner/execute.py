@@ -34,6 +34,7 @@ from suite.runner.lifeline import die_with_parent, exit_if_orphaned
 from suite.runner.plan import Job, Plan
 
 METRICS_SCHEMA = "longcot.metrics/1"
+EXECUTORS = ("local", "ray")
 
 
 def is_finished(run_dir: Path, job: Job) -> bool:
@@ -128,10 +129,14 @@ def _waves(jobs: tuple[Job, ...]) -> list[list[Job]]:
 
 
 def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
-            on_event: Callable[[str], None] | None = None) -> dict[str, str]:
-    """Write each recipe's recipe.json and run every unfinished job of the plan, `jobs` processes at a time.
-    Returns {job key: error text} for failed jobs (dependants of a failed job are not run). First removes the
-    temporary files that an interrupted run left in the run directory (and says how many)."""
+            on_event: Callable[[str], None] | None = None, executor: str = "local",
+            address: str | None = None) -> dict[str, str]:
+    """Write each recipe's recipe.json and run every unfinished job of the plan, `jobs` processes at a time (or, with
+    `executor="ray"`, as tasks of the Ray cluster at `address`, a local one of `jobs` CPUs by default:
+    `suite.runner.ray_executor`). Returns {job key: error text} for failed jobs (dependants of a failed job are not
+    run). First removes the temporary files that an interrupted run left in the run directory (and says how many)."""
+    if executor not in EXECUTORS:
+        raise UserError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}", where="--executor")
     layout = RunLayout(run_dir)
     stale = remove_stale_temp_files(layout.root)
     for h, recipe in plan.recipes.items():
@@ -146,6 +151,10 @@ def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
         say(f"removed {len(stale)} temporary file(s) left by an interrupted run")
     if not todo:
         return errors
+    if executor == "ray":
+        from suite.runner import ray_executor
+
+        ray_executor.connect(address, jobs)
 
     from suite.progress import JobProgress
 
@@ -163,7 +172,9 @@ def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
             wave = [j for j in wave if j not in blocked]
             if not wave:
                 continue
-            if jobs <= 1:
+            if executor == "ray":
+                ray_executor.run_wave(wave, layout, bar, lambda key, err: _settle(key, err, errors, bar, say))
+            elif jobs <= 1:
                 for j in wave:
                     bar.start(j.key, j.label())
                     key, err = execute_job(j, layout, _DirectQueue(bar))

@@ -72,3 +72,24 @@ class PaperOnlyRecipe(Recipe):
     kind: ClassVar[str] = "synthetic-paper"
     executable: ClassVar[bool] = False
     episodes: int = 8
+
+
+@dataclass(frozen=True)
+class DiesOnceRecipe(Recipe):
+    """Its process is SIGKILLed the first time it runs for a seed (a marker file in `marker_dir` remembers it), then it
+    returns a constant: what a worker lost mid-job looks like to an executor."""
+
+    kind: ClassVar[str] = "synthetic-dies-once"
+    marker_dir: str = "/tmp"
+    level: float = 0.5
+
+    def run(self, seed: int, ctx: JobContext) -> dict:
+        import os
+        import signal
+        from pathlib import Path
+
+        marker = Path(self.marker_dir) / f"died-{seed}"
+        if not marker.exists():
+            marker.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return {"scalars": {"heldout_accuracy": self.level}, "curves": {}}
