@@ -103,16 +103,23 @@ class OutcomeReward:
 
 
 class DenseRepetitionReward:
-    """Sum over the completion of the paper's dense N-gram repetition penalty (see :func:`get_repetition_reward`)."""
+    """The paper's dense N-gram repetition penalty as one number per completion: its discounted sum
+    ``sum_t gamma**t * r_t`` (see :func:`get_repetition_reward`)."""
 
-    def __init__(self, setting: RepetitionPenaltySetting = REPETITION_DEFAULT):
+    def __init__(self, setting: RepetitionPenaltySetting = REPETITION_DEFAULT, gamma: float = 1.0):
         if not setting.penalty < 0:
             raise ValueError(f"penalty must be negative, got {setting.penalty}")
-        self.setting = setting
+        if not 0.0 < gamma <= 1.0:
+            raise ValueError(f"gamma must be in (0, 1], got {gamma}")
+        self.setting, self.gamma = setting, float(gamma)
         self.__name__ = f"{setting.name}_reward".replace("-", "_")
 
     def __call__(self, completion_ids, **kwargs) -> list[float]:
-        return [float(np.sum(dense_repetition_penalty(ids, **self.setting.kwargs()))) for ids in completion_ids]
+        out = []
+        for ids in completion_ids:
+            r = dense_repetition_penalty(ids, **self.setting.kwargs())
+            out.append(float(np.sum(r)) if self.gamma == 1.0 else float(np.sum(r * self.gamma ** np.arange(len(r)))))
+        return out
 
 
 def get_cosine_reward(
@@ -148,10 +155,19 @@ def get_classic_reward(
     return OutcomeReward(max_len, setting, grader=grader, answer_key=answer_key)
 
 
-def get_repetition_reward(setting: RepetitionPenaltySetting = REPETITION_DEFAULT) -> DenseRepetitionReward:
-    """Sequence-level form of the dense repetition penalty (N = 40, P = -0.05): ``P * #penalised tokens``.
+def get_repetition_reward(setting: RepetitionPenaltySetting = REPETITION_DEFAULT, *,
+                          gamma: float = 1.0) -> DenseRepetitionReward:
+    """Sequence-level form of the dense repetition penalty (N = 40, P = -0.05) for trainers whose rewards are one number
+    per completion (TRL's GRPO, verl's default reward manager).
+
+    ``gamma=1`` (default): ``P * #penalised tokens``, unbounded: a degenerate 14K-token CoT that loops collects
+    hundreds of penalised tokens x -0.05, far beyond the cosine reward's range of -10..+2, so the penalty, not the
+    answer, decides the advantage. ``gamma=0.99`` (the paper's gamma_p): the penalty channel's discounted return at the
+    first response token, what the fork's PPO credits to the start of the response; at most ``|P| / (1 - gamma)`` = 5
+    in size, so it weighs about what the outcome does. Neither is the paper's per-token credit assignment, which
+    needs token-level rewards (docs/rewards.md, "The dense penalty in a sequence-level trainer").
 
     >>> get_repetition_reward()(completion_ids=[list(range(40)) * 2, list(range(80))])
     [-2.0, 0.0]
     """
-    return DenseRepetitionReward(setting)
+    return DenseRepetitionReward(setting, gamma)

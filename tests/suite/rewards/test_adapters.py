@@ -638,3 +638,33 @@ def test_openrlhf_constructor_errors_name_the_argument():
     reward = openrlhf_adapter.OpenRLHFReward(max_len=100, tokenizer=WhitespaceTokenizer())
     with pytest.raises(ValueError, match="2 queries, 1 prompts and 2 labels"):
         reward(["q a", "q b"], ["q"], ["4", "4"])
+
+
+def _word_ids(text: str) -> list[int]:
+    """A response as ids, one per whitespace word (the penalty reads any id sequence; no tokenizer offline)."""
+    vocab: dict[str, int] = {}
+    return [vocab.setdefault(w, len(vocab)) for w in text.split()]
+
+
+def test_the_discounted_sequence_penalty_is_the_channels_return_at_the_first_token_on_real_outputs():
+    """On the longest real model responses (benchmarks/data: public repositories' outputs), gamma = 0.99 gives the
+    penalty channel's discounted return at token 0 (suite.rewards.returns, another implementation), bounded by
+    |P| / (1 - gamma) = 5; gamma = 1 gives the plain sum, which on these outputs leaves the outcome's range."""
+    import gzip
+
+    from suite.rewards.repetition import dense_repetition_penalty
+    from suite.rewards.returns import discounted_returns
+
+    path = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "real_outputs.jsonl.gz"
+    rows = [json.loads(line) for line in gzip.open(path, "rt")]
+    longest = sorted(rows, key=lambda r: -len(r["response"].split()))[:40]
+    ids = [_word_ids(r["response"]) for r in longest]
+    plain = trl_adapter.get_repetition_reward()(completion_ids=ids)
+    discounted = trl_adapter.get_repetition_reward(gamma=0.99)(completion_ids=ids)
+    for seq, d in zip(ids, discounted):
+        ret0 = discounted_returns(dense_repetition_penalty(seq), (0.99,))[0]
+        assert d == pytest.approx(ret0, rel=1e-9, abs=1e-12)
+        assert -5.0 <= d <= 0.0
+    assert min(plain) < -10.0  # the undiscounted sum of some real long responses is beyond the cosine reward's range
+    with pytest.raises(ValueError, match="gamma must be in"):
+        trl_adapter.get_repetition_reward(gamma=0.0)
