@@ -105,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the recipe overrides the run used (they change the recipe hash)")
     cp.set_defaults(func=cmd_collect)
 
+    ep = sub.add_parser("export", parents=[common],
+                        help="write a finding's paper-scale RL arms as launch files for OpenRLHF (docs/export.md)")
+    ep.add_argument("--only", required=True, metavar="ID", help="the experiment id")
+    ep.add_argument("--engine", required=True, choices=("openrlhf-fork", "openrlhf"),
+                    help="openrlhf-fork: the paper's own fork (exact); openrlhf: upstream >= 0.10.2")
+    ep.add_argument("--scale", default="paper", help="the scale whose recipes to export (default: paper)")
+    ep.add_argument("--out", type=Path, required=True, help="directory for the launch files")
+    ep.set_defaults(func=cmd_export)
+
     ap = sub.add_parser("audit", parents=[common],
                         help="apply each finding's claim checks to the paper's own reported numbers")
     ap.add_argument("--scale", default="paper", help="scale whose checks and references to audit (default: paper)")
@@ -121,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
         add_analyze_parser(sub)
         add_lm_eval_tasks_parser(sub)
     return p
+
+
+def cmd_export(args) -> int:
+    from suite.export import export_experiment
+    from suite.registry import discover, select
+
+    exp = select(discover(args.experiments), [args.only], args.scale)
+    if len(exp) != 1:
+        raise UserError(f"expected one experiment, got {len(exp)}: {[e.id for e in exp]}", where="--only")
+    _directory_arg(args.out, "--out")
+    written = export_experiment(exp[0], args.engine, args.out, scale=args.scale)
+    console.print(f"wrote {len(written)} file(s) to {args.out}; start with {args.out / 'README.md'}")
+    return 0
 
 
 def cmd_list(args) -> int:

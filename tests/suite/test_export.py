@@ -1,0 +1,130 @@
+"""`longcot export`: paper-scale RL arms as OpenRLHF launches, held to the paper's released scripts and to the engines'
+own option lists."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from experiments import _paper_recipes as P
+from suite.cli import main
+from suite.errors import UserError
+from suite.export import ENGINES, launch_args
+from suite.export.flags import check_flags, options_in_source, shipped_options
+from suite.export.openrlhf import fork_args
+from suite.recipes.paper import PaperRLRecipe
+from suite.rewards.settings import FormatRewardSetting
+from suite.registry import discover
+
+SCRIPTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "fork_script_flags.json").read_text())
+PAPER_RL = [(e.id, a, r) for e in discover().values() if "paper" in e.scales
+            for a, r in e.scales["paper"].recipes.items() if isinstance(r, PaperRLRecipe)]
+
+#: recipes with a released script of the paper's fork (eddycmu/demystify-long-cot @ e90cf9b, openrlhf/scripts/)
+RELEASED = {
+    "section_4.1__cot_length_stability__llama_classic.sh": P.RL_T8_LLAMA_CLASSIC,
+    "section_4.1__cot_length_stability__qwen_classic.sh": P.RL_T8_QWEN_CLASSIC,
+    "section_4.2__active_scaling_of_cot_length__classic.sh": P.RL_T9_CLASSIC,
+    "section_4.2__active_scaling_of_cot_length__cosine.sh": P.RL_T9_COSINE,
+    "section_4.2__active_scaling_of_cot_length__cosine_repetition_penalty.sh": P.RL_T9_COSINE_REP,
+    "section_4.3__cosine_hyperparameters__reward_A.sh": P.RL_T10_A,
+    "section_4.3__cosine_hyperparameters__reward_B.sh": P.RL_T10_B,
+    "section_4.3__cosine_hyperparameters__reward_C.sh": P.RL_T10_C,
+    "section_4.4__context_window_size__4k.sh": P.RL_T11_4K,
+    "section_4.4__context_window_size__8k.sh": P.RL_T11_8K,
+    "section_4.4__context_window_size__16k.sh": P.RL_T11_16K,
+    **{f"section_4.6__optimal_discount_factors__gammas_{k}.sh": r for k, r in P.RL_T13.items()},
+}
+#: flags whose value is a path, a logger setting or "keep everything" housekeeping (99999 vs 9999999 checkpoints)
+NOT_COMPARED = {"--max_samples", "--max_ckpt_num", "--max_ckpt_mem", "--seed", "--load_checkpoint"}
+
+
+def _as_dict(argv: list[str]) -> dict[str, object]:
+    out, i = {}, 0
+    while i < len(argv):
+        if i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+            out[argv[i]], i = argv[i + 1], i + 2
+        else:
+            out[argv[i]], i = True, i + 1
+    return out
+
+
+def _same(a, b) -> bool:
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return a == b
+
+
+@pytest.mark.parametrize("script", sorted(RELEASED))
+def test_the_fork_launch_passes_the_released_scripts_flags_and_values(script):
+    ours = _as_dict(fork_args(RELEASED[script]))
+    theirs = SCRIPTS[script]
+    keys = (set(ours) | set(theirs)) - NOT_COMPARED - {"--pretrain", "--save_path", "--ckpt_path", "--prompt_data"}
+    diff = {k: (theirs.get(k), ours.get(k)) for k in sorted(keys) if not _same(theirs.get(k), ours.get(k))}
+    assert diff == {}, f"(script, ours) per flag: {diff}"
+
+
+def test_swapping_two_arms_recipes_is_caught_by_the_script_comparison():
+    a, b = _as_dict(fork_args(P.RL_T10_A)), SCRIPTS["section_4.3__cosine_hyperparameters__reward_B.sh"]
+    assert any(not _same(a.get(k), v) for k, v in b.items() if k.startswith("--math_rule"))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_paper_rl_arm_exports_with_options_the_engine_has(engine):
+    """Every arm with a classic or cosine reward (all of Sections 4 and 5); §6's direct RL uses a SimpleRL-style format
+    reward that neither engine's rewards serve, and is refused by name."""
+    assert len(PAPER_RL) >= 20
+    for exp_id, arm, recipe in PAPER_RL:
+        if isinstance(recipe.reward.outcome, FormatRewardSetting):
+            with pytest.raises(UserError, match="simplerl-format"):
+                launch_args(recipe, engine)
+            continue
+        argv = launch_args(recipe, engine)  # raises UserError on an option the engine's parser lacks
+        assert argv.count("--") == 0 and len(argv) > 40, (exp_id, arm)
+
+
+def test_an_option_the_engine_lacks_is_refused_by_name():
+    upstream = shipped_options("openrlhf-0.10.2-train_ppo_ray")
+    with pytest.raises(UserError, match="no option.*--remote_rm_url"):  # renamed --reward.remote_url in 0.10.2
+        check_flags(["--remote_rm_url", "x", "--reward.remote_url", "y"], upstream, "openrlhf")
+
+
+def test_option_lists_include_options_built_in_loops_of_f_strings():
+    src = (
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--plain')\n"
+        "for prefix in ('actor', 'critic'):\n    p.add_argument(f'--{prefix}.adam.lr', type=float)\n"
+        "p.add_argument(f'--{undefined}.x')\n"
+    )
+    assert options_in_source(src) == {"--plain", "--actor.adam.lr", "--critic.adam.lr"}
+
+
+def test_export_writes_runnable_launch_files_and_the_deviations(tmp_path, capsys):
+    assert main(["export", "--only", "takeaway-4.2", "--engine", "openrlhf", "--out", str(tmp_path)]) == 0
+    readme = (tmp_path / "README.md").read_text()
+    assert "Per-reward discount factors (1.0, 0.99) exist only in the paper's fork" in readme
+    assert "trains WITHOUT it" in readme  # cosine_rep's dense penalty cannot be carried over upstream
+    for arm in ("classic", "cosine", "cosine_rep", "classic_8x8", "cosine_8x8"):
+        launch = tmp_path / arm / "launch.sh"
+        assert subprocess.run(["bash", "-n", str(launch)]).returncode == 0
+        assert json.loads((tmp_path / arm / "recipe.json").read_text())["recipe_hash"]
+    text = (tmp_path / "cosine_rep" / "launch.sh").read_text()
+    assert "--algo.advantage.gamma 1" in text and 'export LONGCOT_REWARD_SETTING="cosine"' in text
+    assert main(["export", "--only", "takeaway-4.2", "--engine", "openrlhf-fork", "--out", str(tmp_path / "f")]) == 0
+    assert "--gamma 1,0.99" in (tmp_path / "f" / "cosine_rep" / "launch.sh").read_text()
+
+
+def test_a_launch_refuses_to_start_without_its_model_and_data(tmp_path):
+    assert main(["export", "--only", "takeaway-4.1", "--engine", "openrlhf-fork", "--out", str(tmp_path)]) == 0
+    r = subprocess.run(["bash", str(tmp_path / "llama_classic" / "launch.sh")], capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin"})
+    assert r.returncode != 0 and "set SFT_MODEL" in r.stderr
+
+
+def test_export_errors_are_clear(tmp_path, capsys):
+    assert main(["export", "--only", "takeaway-3.1", "--engine", "openrlhf", "--out", str(tmp_path / "x")]) == 2
+    assert "has no RL arm at scale 'paper'" in capsys.readouterr().err
+    assert main(["export", "--only", "nope", "--engine", "openrlhf", "--out", str(tmp_path / "y")]) == 2
