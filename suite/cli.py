@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from suite import verdicts
-from suite.cli_args import seed, seed_list
+from suite.cli_args import positive_int, seed, seed_list
 from suite.errors import UserError
 
 if TYPE_CHECKING:  # `longcot list` and argument errors should not pay for importing the runner
@@ -114,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--out", type=Path, required=True, help="directory for the launch files")
     ep.set_defaults(func=cmd_export)
 
+    dp = sub.add_parser("prepare-data", help="write the data an exported run reads (MATH train prompts, a released "
+                        "SFT set cut to size) as JSON lines")
+    dp.add_argument("kind", choices=("math-train", "sft"))
+    dp.add_argument("--out", type=Path, required=True, help="the JSON-lines file to write")
+    dp.add_argument("--from-jsonl", type=Path, help="a local copy in the hub's schema instead of the hub")
+    dp.add_argument("--dataset", help="sft: the released data set, e.g. demystify-long-cot/math-train-qwq-rs-n32")
+    dp.add_argument("--limit", type=positive_int, help="the first N rows only (sft: streamed, the rest never read)")
+    dp.set_defaults(func=cmd_prepare_data)
+
     ap = sub.add_parser("audit", parents=[common],
                         help="apply each finding's claim checks to the paper's own reported numbers")
     ap.add_argument("--scale", default="paper", help="scale whose checks and references to audit (default: paper)")
@@ -142,6 +151,19 @@ def cmd_export(args) -> int:
     _directory_arg(args.out, "--out")
     written = export_experiment(exp[0], args.engine, args.out, scale=args.scale)
     console.print(f"wrote {len(written)} file(s) to {args.out}; start with {args.out / 'README.md'}")
+    return 0
+
+
+def cmd_prepare_data(args) -> int:
+    from suite.export.data import prepare
+
+    if args.out.is_dir():
+        raise UserError("expected a file path, got a directory", where=f"--out {args.out}")
+    res = prepare(args.kind, args.out, from_jsonl=args.from_jsonl, dataset=args.dataset, limit=args.limit)
+    console.print(f"wrote {res['rows']:,} rows from {res['source']} to {args.out}")
+    if res["dropped"]:
+        console.print(f"[yellow]dropped {len(res['dropped'])} row(s) whose solution has no \\boxed{{}} answer, e.g. "
+                      f"{res['dropped'][0]}[/yellow]")
     return 0
 
 

@@ -128,3 +128,47 @@ def test_export_errors_are_clear(tmp_path, capsys):
     assert main(["export", "--only", "takeaway-3.1", "--engine", "openrlhf", "--out", str(tmp_path / "x")]) == 2
     assert "has no RL arm at scale 'paper'" in capsys.readouterr().err
     assert main(["export", "--only", "nope", "--engine", "openrlhf", "--out", str(tmp_path / "y")]) == 2
+
+
+def _write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_prepare_data_turns_math_rows_into_rl_prompts_with_the_boxed_answer(tmp_path, capsys):
+    # MATH's solution style: the answer is the last \boxed{} of a worked solution (nested braces included)
+    src = _write_jsonl(tmp_path / "math.jsonl", [
+        {"problem": "What is $1+1$?", "solution": "We add: $1+1=\\boxed{2}$."},
+        {"problem": "Simplify $\\frac{2}{4}$.", "solution": "First $\\boxed{4}$ is wrong; it is $\\boxed{\\frac{1}{2}}$."},
+        {"problem": "No box here.", "solution": "The answer is 3."},
+    ])
+    out = tmp_path / "prompts.jsonl"
+    assert main(["prepare-data", "math-train", "--from-jsonl", str(src), "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["answer"] for r in rows] == ["2", "\\frac{1}{2}"]
+    assert rows[0]["prompt"].startswith("What is $1+1$?\n") and "\\boxed{}" in rows[0]["prompt"]
+    assert "dropped 1 row(s)" in capsys.readouterr().err  # the console writes to stderr
+
+
+def test_prepare_data_streams_an_sft_set_and_stops_at_the_limit(tmp_path, monkeypatch):
+    """Through `datasets` as for a hub repository, offline: a local folder of JSON lines is such a repository."""
+    pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+    repo = tmp_path / "math-train-rs"
+    repo.mkdir()
+    rows = [{"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
+            for i in range(50)]
+    _write_jsonl(repo / "train.jsonl", rows)
+    for args in (["--dataset", str(repo)], ["--from-jsonl", str(repo / "train.jsonl")]):
+        out = tmp_path / "sft_out.jsonl"
+        assert main(["prepare-data", "sft", *args, "--limit", "7", "--out", str(out)]) == 0
+        assert [json.loads(line) for line in out.read_text().splitlines()] == rows[:7]
+
+
+def test_prepare_data_errors_name_the_file_line_and_field(tmp_path, capsys):
+    bad = _write_jsonl(tmp_path / "bad.jsonl", [{"problem": "x"}])
+    assert main(["prepare-data", "math-train", "--from-jsonl", str(bad), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert f"{bad}:1: missing or empty field 'solution'" in capsys.readouterr().err
+    assert main(["prepare-data", "sft", "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert not (tmp_path / "o.jsonl").exists()

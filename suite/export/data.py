@@ -1,0 +1,105 @@
+"""The data an exported run needs, as JSON lines the engines read (`longcot prepare-data`).
+
+- `math-train`: the MATH training split (7,500 problems; §2.3, App. E) as RL prompts: `{"prompt", "answer",
+  "solution"}`. `answer` is the last `\\boxed{}` of the reference solution, what the fork's `hendrycks` grader extracts
+  from the gold itself. The prompt is the problem followed by the suite's evaluation instruction: the paper does not
+  give its prompt wording (a stated deviation).
+- `sft`: a released SFT data set (e.g. `demystify-long-cot/math-train-qwq-rs-n32`, about 2.6 GB) streamed and cut to
+  its first `--limit` rows, so a partial download is never needed in full.
+
+Both read the hub through `datasets` or, with `--from-jsonl`, a local file of the hub's schema; nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from suite.errors import UserError
+
+#: the MATH training split on the hub (Hendrycks et al. 2021; 7,500 rows with `problem` and `solution`)
+MATH_TRAIN_HUB = ("DigitalLearningGmbH/MATH-lighteval", "default", "train")
+
+
+def _rows(from_jsonl: Path | None, hub: tuple[str, str | None, str], *, streaming: bool) -> Iterator[tuple[str, dict]]:
+    """(where, row) pairs from a local JSONL file or the hub."""
+    if from_jsonl is not None:
+        if not from_jsonl.is_file():
+            raise UserError("no such file; expected a JSON-lines file of the hub's schema", where=str(from_jsonl))
+        with open(from_jsonl, encoding="utf-8") as f:
+            for i, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise UserError(f"not valid JSON ({exc.msg})", where=f"{from_jsonl}:{i}") from None
+                if not isinstance(row, dict):
+                    raise UserError("expected a JSON object per line", where=f"{from_jsonl}:{i}")
+                yield f"{from_jsonl}:{i}", row
+        return
+    try:
+        from datasets import load_dataset
+    except ImportError:
+        raise UserError("reading the hub needs the Python package 'datasets' (pip install -e '.[eval]'), or pass "
+                        "--from-jsonl", where=hub[0]) from None
+    path, name, split = hub
+    try:
+        ds = load_dataset(path, name, split=split, streaming=streaming)
+    except Exception as exc:  # noqa: BLE001 - the hub's many failure types, reported as one line
+        raise UserError(f"cannot read it from the hub: {str(exc).splitlines()[0][:300]}; pass --from-jsonl with a "
+                        "local copy", where=path) from None
+    for i, row in enumerate(ds, 1):
+        yield f"{path}:{split}:{i}", row
+
+
+def _field(row: dict, key: str, where: str) -> str:
+    v = row.get(key)
+    if not isinstance(v, str) or not v.strip():
+        raise UserError(f"missing or empty field {key!r}", where=where)
+    return v
+
+
+def math_train_rows(rows: Iterable[tuple[str, dict]]) -> tuple[list[dict], list[str]]:
+    """RL prompt rows from MATH rows (`problem`, `solution`); returns (rows, where of each dropped row: no box)."""
+    from suite.eval.benchmarks import MATH_INSTRUCTION
+    from suite.verify.extract import last_boxed_only_string, remove_boxed
+
+    out, dropped = [], []
+    for where, row in rows:
+        problem, solution = _field(row, "problem", where), _field(row, "solution", where)
+        boxed = last_boxed_only_string(solution)
+        if boxed is None:
+            dropped.append(where)
+            continue
+        out.append({"prompt": f"{problem}\n{MATH_INSTRUCTION}", "answer": remove_boxed(boxed), "solution": solution})
+    return out, dropped
+
+
+def prepare(kind: str, out: Path, *, from_jsonl: Path | None = None, dataset: str | None = None,
+            limit: int | None = None) -> dict:
+    """Write `out` (JSON lines, atomically) and return a summary {rows, dropped, source}."""
+    from suite.atomic import write_text_atomic
+
+    if kind == "math-train":
+        rows, dropped = math_train_rows(_rows(from_jsonl, MATH_TRAIN_HUB, streaming=False))
+        source = str(from_jsonl) if from_jsonl else "hf:" + MATH_TRAIN_HUB[0]
+    elif kind == "sft":
+        if from_jsonl is None and not dataset:
+            raise UserError("name the released SFT data set (--dataset, e.g. demystify-long-cot/math-train-qwq-rs-n32)"
+                            " or a local copy (--from-jsonl)", where="prepare-data sft")
+        rows, dropped = [], []
+        for _, row in _rows(from_jsonl, (dataset or "", None, "train"), streaming=True):
+            if limit is not None and len(rows) >= limit:
+                break  # streamed: the rest is never downloaded
+            rows.append(row)
+        source = str(from_jsonl) if from_jsonl else f"hf:{dataset}"
+    else:
+        raise UserError(f"unknown data {kind!r}; choose math-train or sft", where="prepare-data")
+    if limit is not None and kind == "math-train":
+        rows = rows[:limit]
+    if not rows:
+        raise UserError("no rows to write", where=source)
+    write_text_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return {"rows": len(rows), "dropped": dropped, "source": source}
