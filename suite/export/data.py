@@ -25,19 +25,10 @@ MATH_TRAIN_HUB = ("DigitalLearningGmbH/MATH-lighteval", "default", "train")
 def _rows(from_jsonl: Path | None, hub: tuple[str, str | None, str], *, streaming: bool) -> Iterator[tuple[str, dict]]:
     """(where, row) pairs from a local JSONL file or the hub."""
     if from_jsonl is not None:
-        if not from_jsonl.is_file():
-            raise UserError("no such file; expected a JSON-lines file of the hub's schema", where=str(from_jsonl))
-        with open(from_jsonl, encoding="utf-8") as f:
-            for i, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise UserError(f"not valid JSON ({exc.msg})", where=f"{from_jsonl}:{i}") from None
-                if not isinstance(row, dict):
-                    raise UserError("expected a JSON object per line", where=f"{from_jsonl}:{i}")
-                yield f"{from_jsonl}:{i}", row
+        from suite.eval.benchmarks import read_jsonl  # malformed lines are UserErrors naming file and line
+
+        for i, row in read_jsonl(from_jsonl):
+            yield f"{from_jsonl}:{i}", row
         return
     try:
         from datasets import load_dataset

@@ -37,16 +37,20 @@ def _pretrain(recipe: PaperRLRecipe) -> str:
     return "$SFT_MODEL" if isinstance(recipe.init, PaperSFTRecipe) else recipe.init
 
 
+def _placement(r: PaperRLRecipe, sep: str) -> list[str]:
+    """Ref, critic (PPO only), actor and vLLM placement, `sep` joining component and field ("_" fork, "." upstream)."""
+    actor_gpus, critic_gpus, engines = r.gpus
+    roles = [("ref", actor_gpus)] + ([("critic", critic_gpus)] if r.algorithm == "ppo" else []) + [("actor", actor_gpus)]
+    out = []
+    for role, gpus in roles:
+        nodes, per_node = _nodes(gpus)
+        out += [f"--{role}{sep}num_nodes", str(nodes), f"--{role}{sep}num_gpus_per_node", str(per_node)]
+    return out + [f"--vllm{sep}num_engines", str(engines), f"--vllm{sep}tensor_parallel_size", "1"]
+
+
 def fork_args(r: PaperRLRecipe) -> list[str]:
     """`python3 -m openrlhf.cli.train_ppo_ray` arguments of the paper's fork, as its section-4/5 scripts pass them."""
-    actor_gpus, critic_gpus, engines = r.gpus
-    an, ag = _nodes(actor_gpus)
-    cn, cg = _nodes(critic_gpus)
-    out = ["--ref_num_nodes", str(an), "--ref_num_gpus_per_node", str(ag)]
-    if r.algorithm == "ppo":
-        out += ["--critic_num_nodes", str(cn), "--critic_num_gpus_per_node", str(cg)]
-    out += ["--actor_num_nodes", str(an), "--actor_num_gpus_per_node", str(ag), "--vllm_num_engines", str(engines),
-            "--vllm_tensor_parallel_size", "1", "--colocate_actor_ref", "--pretrain", _pretrain(r)]
+    out = _placement(r, "_") + ["--colocate_actor_ref", "--pretrain", _pretrain(r)]
     o = r.reward.outcome
     if isinstance(o, ClassicRewardSetting):
         urls = ["math_rule"]
@@ -98,14 +102,7 @@ def openrlhf_args(r: PaperRLRecipe) -> list[str]:
     if not isinstance(r.reward.outcome, (ClassicRewardSetting, CosineRewardSetting)):
         raise UserError(f"reward {r.reward.outcome.name!r} is not one the suite's OpenRLHF reward file serves "
                         "(classic, cosine)", where=f"recipe {r.script or r.table}")
-    actor_gpus, critic_gpus, engines = r.gpus
-    an, ag = _nodes(actor_gpus)
-    cn, cg = _nodes(critic_gpus)
-    out = ["--ref.num_nodes", str(an), "--ref.num_gpus_per_node", str(ag)]
-    if r.algorithm == "ppo":
-        out += ["--critic.num_nodes", str(cn), "--critic.num_gpus_per_node", str(cg)]
-    out += ["--actor.num_nodes", str(an), "--actor.num_gpus_per_node", str(ag), "--vllm.num_engines", str(engines),
-            "--vllm.tensor_parallel_size", "1", "--train.colocate_actor_ref",
+    out = _placement(r, ".") + ["--train.colocate_actor_ref",
             "--actor.model_name_or_path", _pretrain(r), "--reward.remote_url", "$REWARD_FILE",
             "--ckpt.output_dir", "$SAVE_PATH", "--ckpt.path", "$CKPT_PATH"]
     if r.save_steps is not None:

@@ -21,12 +21,11 @@ TRAIN_TIMING = "train_timing.json"  # in an SFT job's workdir: wall time, train 
 
 
 @dataclass(frozen=True)
-class TinySFTRecipe(Recipe):
-    """Supervised fine-tuning from scratch on tiny-world traces (`suite.tiny.sft.train_sft`)."""
+class OnDevice(Recipe):
+    """A tiny-engine recipe runs on a torch `device`: "cpu" (the tiny scale; left out of the hash there, so the hashes
+    stored before the field existed still hold) or "cuda" (the gpu scale)."""
 
-    kind: ClassVar[str] = "tiny-sft"
-    sft: SFTConfig = field(default_factory=SFTConfig)
-    device: str = field(default="cpu", metadata=OMIT_AT_DEFAULT)  # "cuda" at the `gpu` scale
+    device: str = field(default="cpu", metadata=OMIT_AT_DEFAULT, kw_only=True)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -34,6 +33,14 @@ class TinySFTRecipe(Recipe):
 
     def check_runnable(self) -> None:
         require_device(self.device)
+
+
+@dataclass(frozen=True)
+class TinySFTRecipe(OnDevice):
+    """Supervised fine-tuning from scratch on tiny-world traces (`suite.tiny.sft.train_sft`)."""
+
+    kind: ClassVar[str] = "tiny-sft"
+    sft: SFTConfig = field(default_factory=SFTConfig)
 
     def run(self, seed: int, ctx: JobContext) -> dict:
         from suite.atomic import write_json_atomic
@@ -102,7 +109,7 @@ def rl_problem_sets(families: tuple[str, ...], n_train: int, n_eval: int, *, see
 
 
 @dataclass(frozen=True)
-class TinyRLRecipe(Recipe):
+class TinyRLRecipe(OnDevice):
     """RL from a tiny SFT checkpoint (`suite.tiny.rl.train.train_rl`): PPO as the paper ran it, or a variant.
 
     The SFT recipe is a dependency: the runner trains it once per seed (shared by every RL arm that names the same
@@ -114,14 +121,6 @@ class TinyRLRecipe(Recipe):
     init: TinySFTRecipe = field(default_factory=TinySFTRecipe)
     n_train: int = 1000  # RL training prompts, split equally over the SFT families
     problem_seed: int = 2
-    device: str = field(default="cpu", metadata=OMIT_AT_DEFAULT)  # "cuda" at the `gpu` scale
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        check_device(self.device, type(self).__name__)
-
-    def check_runnable(self) -> None:
-        require_device(self.device)
 
     def dependencies(self):
         return {"init": self.init}
