@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--statistics", type=Path, help="`longcot analyze` statistics.json of the training rollouts")
     cp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
                     help="the recipe overrides the run used (they change the recipe hash)")
+    cp.add_argument("--engine-log", type=Path, help="the engine's training log: verl's file-logger JSONL, or an "
+                    "OpenRLHF W&B history (CSV or JSONL)")
+    cp.add_argument("--engine", choices=("verl", "openrlhf"), help="which engine wrote --engine-log")
     cp.set_defaults(func=cmd_collect)
 
     ep = sub.add_parser("export", parents=[common],
@@ -284,8 +287,12 @@ def cmd_collect(args) -> int:
     _directory_arg(args.run_dir, "run directory")
     spec = exp[0].scales.get(args.scale)
     seed = args.seed if args.seed is not None else (spec.seeds[0] if spec else 0)
+    if (args.engine_log is None) != (args.engine is None):
+        raise UserError("--engine-log and --engine go together", where="--engine-log" if args.engine_log is None
+                        else "--engine")
+    engine_log = (args.engine_log, args.engine) if args.engine_log is not None else None
     path = collect_arm(args.run_dir, exp[0], args.scale, args.arm, seed, eval_summary=args.eval_summary,
-                       statistics=args.statistics, overrides=overrides)
+                       statistics=args.statistics, engine_log=engine_log, overrides=overrides)
     out.print(str(path))
     console.print(f"judge it with: longcot run --scale {args.scale} --only {exp[0].id} --out {args.run_dir}")
     return 0

@@ -6,6 +6,8 @@ is judged like any other once its outputs are in the run directory.
 - a `longcot eval` summary (`summary.json`: per benchmark the accuracy and its problem-clustered standard error) into
   the scalars `accuracy/<benchmark>` and `accuracy/avg`, each with its within-run standard error in `scalar_se`, and
 - a `longcot analyze` result (`statistics.json`: per-step curves from the engine's logged rollouts) into curves,
+- an engine's own training log (`--engine-log`, verl's file logger or an OpenRLHF W&B history:
+  `suite.runner.engine_logs`) into curves,
 
 and writes them as the arm's `metrics.json` for the arm's recipe hash and the given seed (one seed per arm is the
 paper's own practice). Collecting again merges: evaluation and training log may come in two calls. `longcot run` at that
@@ -86,7 +88,7 @@ def statistics_curves(path: Path) -> dict[str, dict[str, list[float]]]:
 
 def collect_arm(run_dir: Path, experiment: Experiment, scale: str, arm: str, seed: int, *,
                 eval_summary: Path | None = None, statistics: Path | None = None,
-                overrides: dict[str, str] | None = None) -> Path:
+                engine_log: tuple[Path, str] | None = None, overrides: dict[str, str] | None = None) -> Path:
     """Write (or merge into) the metrics.json of `arm` of `experiment` at `scale` and `seed`; returns its path."""
     where = f"{experiment.id} at scale '{scale}'"
     spec = experiment.scales.get(scale)
@@ -94,9 +96,9 @@ def collect_arm(run_dir: Path, experiment: Experiment, scale: str, arm: str, see
         raise UserError(f"not declared at scale {scale!r}", where=where)
     if arm not in spec.recipes:
         raise UserError(f"no arm {arm!r}; arms: {', '.join(spec.recipes)}", where=where)
-    if eval_summary is None and statistics is None:
-        raise UserError("nothing to collect: give an evaluation summary (--eval) and/or rollout statistics "
-                        "(--statistics)", where=where)
+    if eval_summary is None and statistics is None and engine_log is None:
+        raise UserError("nothing to collect: give an evaluation summary (--eval), rollout statistics (--statistics) "
+                        "and/or an engine's training log (--engine-log with --engine)", where=where)
     recipe = apply_overrides(spec.recipes[arm], overrides or {}, where=f"--set for {experiment.id} arm {arm}")
     h = short_hash(recipe)
     layout = RunLayout(run_dir)
@@ -109,6 +111,11 @@ def collect_arm(run_dir: Path, experiment: Experiment, scale: str, arm: str, see
         scalars.update(s)
         ses.update(e)
         sources.append(str(eval_summary))
+    if engine_log is not None:  # the engine's own per-step metrics; rollout statistics, if also given, win
+        from suite.runner.engine_logs import engine_curves
+
+        curves.update(engine_curves(*engine_log))
+        sources.append(f"{engine_log[1]}:{engine_log[0]}")
     if statistics is not None:
         curves.update(statistics_curves(statistics))
         sources.append(str(statistics))

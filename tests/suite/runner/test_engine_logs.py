@@ -1,0 +1,80 @@
+"""`longcot collect --engine-log`: an engine's own training log filed as an arm's curves and judged.
+
+The verl log (tests/data/engine_logs/verl_file_logger.jsonl) was written by verl 0.8's own metric and logging code
+(`compute_data_metrics`, `Tracking` with the file backend; tools/make_engine_log_fixtures.py). OpenRLHF cannot be
+installed without CUDA, so its W&B history below is built here with the key names its fork logs (`train/<key>`
+against `train/global_step`, eddycmu/demystify-long-cot openrlhf/trainer/ppo_trainer.py).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from suite import verdicts
+from suite.cli import main
+from suite.errors import UserError
+from suite.metrics import names as M
+from suite.runner import RunLayout, read_summary
+from suite.runner.engine_logs import engine_curves
+
+VERL_LOG = Path(__file__).resolve().parents[2] / "data" / "engine_logs" / "verl_file_logger.jsonl"
+
+
+def test_the_verl_log_becomes_catalogue_curves_with_the_logged_values():
+    raw = [json.loads(line) for line in VERL_LOG.read_text().splitlines()]
+    curves = engine_curves(VERL_LOG, "verl")
+    assert curves[M.RESPONSE_LENGTH]["value"] == [r["data"]["response_length/mean"] for r in raw]
+    assert curves[M.TRUNCATED_RATE]["value"] == [r["data"]["response_length/clip_ratio"] for r in raw]
+    val = [(r["step"], r["data"]["val-core/math/acc/mean@1"]) for r in raw if "val-core/math/acc/mean@1" in r["data"]]
+    assert list(zip(curves[M.HELDOUT_ACCURACY_CURVE]["step"], curves[M.HELDOUT_ACCURACY_CURVE]["value"])) == val
+    assert M.EXCEED_RATE not in curves  # verl's clip ratio is not the fork's exceed rate (16-token margin)
+
+
+def test_a_collected_verl_log_is_judged_by_the_findings_checks(tmp_path, capsys):
+    """verl logs no training accuracy (the reward file's `acc` reaches only the rollout dumps) and no exceed rate with
+    the fork's margin, so 4.1's checks are refused by name until `longcot analyze` statistics of the dumped rollouts
+    add them."""
+    run = tmp_path / "run"
+    for arm in ("llama_classic", "qwen_classic"):
+        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--engine-log", str(VERL_LOG),
+                     "--engine", "verl"]) == 0
+    capsys.readouterr()
+    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) == 2
+    assert "needs curve metric 'train_accuracy'" in capsys.readouterr().err
+    stats = tmp_path / "statistics.json"  # what `longcot analyze` writes from the rollout dumps (values made up)
+    stats.write_text(json.dumps({"steps": [1, 2, 3, 4, 5, 6],
+                                 "curves": {M.TRAIN_ACCURACY: [0.45, 0.5, 0.55, 0.5, 0.2, 0.05],
+                                            M.EXCEED_RATE: [0.0, 0.0, 0.0, 0.1, 0.4, 0.8]}}))
+    for arm in ("llama_classic", "qwen_classic"):
+        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--statistics", str(stats)]) == 0
+    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) in (0, 1)
+    s = read_summary(run).experiments["takeaway-4.1"]
+    assert s.status == verdicts.RAN
+    assert all(c.verdict in (verdicts.PASS, verdicts.FAIL, verdicts.INCONCLUSIVE) for c in s.checks)
+    metrics = [json.loads(p.read_text()) for p in RunLayout(run).root.glob("jobs/*/seed-*/metrics.json")]
+    assert all(m["provenance"]["collected_from"] == sorted([f"verl:{VERL_LOG}", str(stats)]) for m in metrics)
+
+
+def test_an_openrlhf_history_maps_the_forks_keys(tmp_path):
+    log = tmp_path / "history.csv"
+    log.write_text("train/global_step,train/response_length,train/num_exceed_length,"
+                   "train/reward/math_rule_cosine_scale/sum,train/reward/math_rule_repetition_dense/sum,train/kl\n"
+                   "1,900.5,0.01,1.2,-0.4,0.0001\n2,1200.0,0.03,1.1,-0.9,0.0003\n")
+    curves = engine_curves(log, "openrlhf")
+    assert curves[M.RESPONSE_LENGTH] == {"step": [1.0, 2.0], "value": [900.5, 1200.0]}
+    assert curves[M.EXCEED_RATE]["value"] == [0.01, 0.03]
+    assert curves[M.REWARD_OUTCOME]["value"] == [1.2, 1.1] and curves[M.REWARD_REPETITION]["value"] == [-0.4, -0.9]
+
+
+def test_engine_log_errors_name_the_file_line_and_key(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"step": 1, "data": {"response_length/mean": "long"}}\n')
+    with pytest.raises(UserError, match=r"bad.jsonl:1: data.response_length/mean: expected a number"):
+        engine_curves(bad, "verl")
+    with pytest.raises(UserError, match="no metric the suite knows"):
+        (tmp_path / "other.jsonl").write_text('{"step": 1, "data": {"foo": 1}}\n')
+        engine_curves(tmp_path / "other.jsonl", "verl")
+    assert main(["collect", str(tmp_path / "r"), "--only", "takeaway-4.1", "--arm", "llama_classic",
+                 "--engine-log", str(VERL_LOG)]) == 2
+    assert "--engine-log and --engine go together" in capsys.readouterr().err
