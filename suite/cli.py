@@ -109,10 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     cp.set_defaults(func=cmd_collect)
 
     ep = sub.add_parser("export", parents=[common],
-                        help="write a finding's paper-scale RL arms as launch files for OpenRLHF (docs/export.md)")
+                        help="write a finding's paper-scale RL arms as launch files for OpenRLHF or verl (docs/export.md)")
     ep.add_argument("--only", required=True, metavar="ID", help="the experiment id")
-    ep.add_argument("--engine", required=True, choices=("openrlhf-fork", "openrlhf"),
-                    help="openrlhf-fork: the paper's own fork (exact); openrlhf: upstream >= 0.10.2")
+    ep.add_argument("--engine", required=True, choices=("openrlhf-fork", "openrlhf", "verl"),
+                    help="openrlhf-fork: the paper's own fork (exact); openrlhf: upstream >= 0.10.2; verl: 0.8")
     ep.add_argument("--scale", default="paper", help="the scale whose recipes to export (default: paper)")
     ep.add_argument("--out", type=Path, required=True, help="directory for the launch files")
     ep.set_defaults(func=cmd_export)
@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     dp.add_argument("--from-jsonl", type=Path, help="a local copy in the hub's schema instead of the hub")
     dp.add_argument("--dataset", help="sft: the released data set, e.g. demystify-long-cot/math-train-qwq-rs-n32")
     dp.add_argument("--limit", type=positive_int, help="the first N rows only (sft: streamed, the rest never read)")
+    dp.add_argument("--format", dest="fmt", choices=("jsonl", "verl"), default="jsonl",
+                    help="jsonl (OpenRLHF: prompt / answer) or verl (its parquet schema: chat prompt, "
+                         "reward_model.ground_truth, data_source)")
     dp.set_defaults(func=cmd_prepare_data)
 
     ap = sub.add_parser("audit", parents=[common],
@@ -162,7 +165,8 @@ def cmd_prepare_data(args) -> int:
 
     if args.out.is_dir():
         raise UserError("expected a file path, got a directory", where=f"--out {args.out}")
-    res = prepare(args.kind, args.out, from_jsonl=args.from_jsonl, dataset=args.dataset, limit=args.limit)
+    res = prepare(args.kind, args.out, from_jsonl=args.from_jsonl, dataset=args.dataset, limit=args.limit,
+                  fmt=args.fmt)
     console.print(f"wrote {res['rows']:,} rows from {res['source']} to {args.out}")
     if res["dropped"]:
         console.print(f"[yellow]dropped {len(res['dropped'])} row(s) whose solution has no \\boxed{{}} answer, e.g. "

@@ -42,3 +42,21 @@ def test_the_reward_file_loads_through_verls_own_loader_and_pays_the_suites_rewa
     assert right["acc"] == 1.0 and wrong["acc"] == 0.0
     assert right["score"] == pytest.approx(outcome.cosine_reward(250, 1000, True))
     assert wrong["score"] == pytest.approx(outcome.cosine_reward(250, 1000, False))
+
+
+@pytest.mark.skipif(not HAS_VERL, reason="verl not installed (pip install -e '.[verl]')")
+def test_every_exported_verl_launch_composes_with_verls_own_config():
+    """`longcot export --engine verl` overrides, composed by Hydra against the installed verl's ppo_trainer config:
+    an unknown key or a value of the wrong kind fails here, not on a cluster."""
+    from suite.export import verl
+    from suite.recipes.paper import PaperRLRecipe
+    from suite.registry import discover
+    from suite.rewards.settings import FormatRewardSetting
+
+    recipes = [r for e in discover().values() if "paper" in e.scales for r in e.scales["paper"].recipes.values()
+               if isinstance(r, PaperRLRecipe) and not isinstance(r.reward.outcome, FormatRewardSetting)]
+    assert len(recipes) >= 20
+    for r in recipes:
+        verl.compose_with_verl(verl.verl_overrides(r))
+    with pytest.raises(Exception, match="gama"):
+        verl.compose_with_verl(["algorithm.gama=1"])

@@ -4,8 +4,8 @@
 hyperparameter of the recipe), `<out>/<arm>/recipe.json` (the recipe as the suite hashes it) and `<out>/README.md`
 (what to set, the data each arm needs, and every deviation from the paper's run). The arguments are checked against
 the engine's own option list: the shipped one of the version the dialect targets (`engine_flags/`) and, when the
-engine is installed here, its installed launcher's. Engines: `openrlhf-fork` (the paper's fork, exact) and
-`openrlhf` (upstream >= 0.10.2). See docs/export.md.
+engine is installed here, its installed launcher's (verl: Hydra composes the overrides with its own config). Engines:
+`openrlhf-fork` (the paper's fork, exact), `openrlhf` (upstream >= 0.10.2) and `verl` (0.8). See docs/export.md.
 """
 
 from __future__ import annotations
@@ -18,7 +18,19 @@ from suite.experiment import Experiment
 from suite.recipes import recipe_hash, recipe_to_dict
 from suite.recipes.paper import PaperRLRecipe, PaperSFTRecipe
 
-ENGINES = ("openrlhf-fork", "openrlhf")
+ENGINES = ("openrlhf-fork", "openrlhf", "verl")
+
+
+def _verl_script(arm: str, overrides: list[str]) -> str:
+    lines = ["#!/usr/bin/env bash", f"# arm {arm!r}, for verl 0.8: written by `longcot export`; see README.md beside it.",
+             "set -euo pipefail",
+             ': "${SFT_MODEL:?set SFT_MODEL to the start-point model (README.md)}"',
+             ': "${PROMPT_DATA:?set PROMPT_DATA to the prompts, in verl parquet (README.md)}"',
+             f'SAVE_PATH="${{SAVE_PATH:-./checkpoints/{arm}}}"',
+             'REWARD_FILE="${REWARD_FILE:-$(python3 -c \'import suite.rewards.adapters.verl as m; print(m.__file__)\')}"',
+             'export VERL_FILE_LOGGER_PATH="${VERL_FILE_LOGGER_PATH:-$SAVE_PATH/metrics.jsonl}"  # for longcot collect']
+    body = " \\\n  ".join(["python3 -m verl.trainer.main_ppo"] + [f'"{o}"' for o in overrides])
+    return "\n".join(lines) + "\n" + body + ' \\\n  "$@"\n'
 
 
 def _launch_script(arm: str, argv: list[str], env: dict[str, str], engine: str) -> str:
@@ -57,8 +69,14 @@ def _pairs(argv: list[str]) -> list[list[str]]:
 
 def launch_args(recipe: PaperRLRecipe, engine: str) -> list[str]:
     """The launcher arguments of one recipe for `engine`, checked against the engine's option lists."""
-    from suite.export import flags, openrlhf
+    from suite.export import flags, openrlhf, verl
 
+    if engine == "verl":
+        overrides = verl.verl_overrides(recipe)
+        verl.check_overrides(overrides, flags.shipped_options(verl.FLAG_LIST), "verl 0.8 (shipped key list)")
+        if _importable("verl"):  # Hydra composes them with the installed verl's own config
+            verl.compose_with_verl(overrides)
+        return overrides
     dialect = "fork" if engine == "openrlhf-fork" else "openrlhf"
     argv = openrlhf.fork_args(recipe) if dialect == "fork" else openrlhf.openrlhf_args(recipe)
     flags.check_flags(argv, flags.shipped_options(openrlhf.FLAG_LISTS[dialect]), f"{engine} (shipped option list)")
@@ -69,10 +87,17 @@ def launch_args(recipe: PaperRLRecipe, engine: str) -> list[str]:
     return argv
 
 
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
 def export_experiment(exp: Experiment, engine: str, out: Path, *, scale: str = "paper") -> list[Path]:
     """Write the launch files of every RL arm of `exp` at `scale` into `out`; returns the files written."""
     from suite.atomic import write_json_atomic, write_text_atomic
     from suite.export import openrlhf
+    from suite.export import verl as verl_mod
 
     if engine not in ENGINES:
         raise UserError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", where="--engine")
@@ -83,11 +108,11 @@ def export_experiment(exp: Experiment, engine: str, out: Path, *, scale: str = "
     if not arms:
         raise UserError(f"{exp.id} has no RL arm at scale {scale!r} to export (its arms are evaluations or SFT runs)",
                         where="--only")
-    dialect = "fork" if engine == "openrlhf-fork" else "openrlhf"
+    dialect = {"openrlhf-fork": "fork", "openrlhf": "openrlhf", "verl": "verl"}[engine]
     written: list[Path] = []
     readme = [f"# {exp.id} at the paper scale, for {engine}", "", f"\"{exp.claim.quote}\" ({exp.claim.section}; "
-              f"{exp.claim.evidence})", "", "Written by `longcot export`. Per arm: `launch.sh` submits the run "
-              "to a Ray cluster (`RAY_ADDRESS`, default the local head's dashboard), `recipe.json` is the recipe "
+              f"{exp.claim.evidence})", "", "Written by `longcot export`. Per arm: `launch.sh` starts the run "
+              "(OpenRLHF: submitted to the Ray cluster at `RAY_ADDRESS`; verl: `main_ppo`), `recipe.json` is the recipe "
               "the suite judges it as. Judge the finished runs with `longcot collect` and `longcot run --scale paper`"
               " (docs/export.md).", "", "## Arms", ""]
     skipped = {}
@@ -101,7 +126,8 @@ def export_experiment(exp: Experiment, engine: str, out: Path, *, scale: str = "
             continue
         env = openrlhf.openrlhf_env(recipe) if dialect == "openrlhf" else {}
         d = Path(out) / arm
-        write_text_atomic(d / "launch.sh", _launch_script(arm, argv, env, engine))
+        script = _verl_script(arm, argv) if engine == "verl" else _launch_script(arm, argv, env, engine)
+        write_text_atomic(d / "launch.sh", script)
         (d / "launch.sh").chmod(0o755)
         write_json_atomic(d / "recipe.json", {"recipe_hash": recipe_hash(recipe), **recipe_to_dict(recipe)})
         written += [d / "launch.sh", d / "recipe.json"]
@@ -115,7 +141,8 @@ def export_experiment(exp: Experiment, engine: str, out: Path, *, scale: str = "
                    "- `SFT_MODEL`: " + (f"the model of the SFT recipe `{start.source}` on {start.base_model}"
                                         + (f" (data: `{start.dataset_id}`)" if start.dataset_id else "")
                                         if isinstance(start, PaperSFTRecipe) else f"`{start}`") + ".",
-                   "- deviations from the paper's run: " + (" ".join(openrlhf.deviations(recipe, dialect)) or
+                   "- deviations from the paper's run: " + (" ".join(verl_mod.deviations(recipe) if engine == "verl"
+                                                                     else openrlhf.deviations(recipe, dialect)) or
                                                             "none (the paper's own engine and flags)."), ""]
     if len(skipped) == len(arms):
         raise UserError(f"no arm of {exp.id} can be exported for {engine}: " + "; ".join(skipped.values()),

@@ -68,9 +68,36 @@ def math_train_rows(rows: Iterable[tuple[str, dict]]) -> tuple[list[dict], list[
     return out, dropped
 
 
+def verl_rows(rows: list[dict], data_source: str = "math") -> list[dict]:
+    """RL prompt rows in verl's dataset schema (its RLHFDataset and reward managers): a chat `prompt`, the gold under
+    `reward_model.ground_truth`, and `data_source`, which names the run's reward and validation metrics."""
+    return [{"data_source": data_source, "prompt": [{"role": "user", "content": r["prompt"]}], "ability": "math",
+             "reward_model": {"style": "rule", "ground_truth": r["answer"]}, "extra_info": {"index": i}}
+            for i, r in enumerate(rows)]
+
+
+def _write_parquet(rows: list[dict], out: Path) -> None:
+    """Parquet through `datasets` (pyarrow), written beside `out` and moved into place (atomic)."""
+    import os
+
+    try:
+        from datasets import Dataset
+    except ImportError:
+        raise UserError("verl's format is parquet, which needs the Python package 'datasets' (pip install -e "
+                        "'.[eval]')", where="--format verl") from None
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    Dataset.from_list(rows).to_parquet(str(tmp))
+    os.replace(tmp, out)
+
+
 def prepare(kind: str, out: Path, *, from_jsonl: Path | None = None, dataset: str | None = None,
-            limit: int | None = None) -> dict:
-    """Write `out` (JSON lines, atomically) and return a summary {rows, dropped, source}."""
+            limit: int | None = None, fmt: str = "jsonl") -> dict:
+    """Write `out` (JSON lines, or for `fmt="verl"` verl's parquet schema; atomically) and return a summary {rows,
+    dropped, source}."""
+    if fmt not in ("jsonl", "verl"):
+        raise UserError(f"unknown format {fmt!r}; choose jsonl or verl", where="--format")
+    if fmt == "verl" and kind != "math-train":
+        raise UserError("verl's format is for RL prompts (math-train)", where="--format")
     from suite.atomic import write_text_atomic
 
     if kind == "math-train":
@@ -92,5 +119,8 @@ def prepare(kind: str, out: Path, *, from_jsonl: Path | None = None, dataset: st
         rows = rows[:limit]
     if not rows:
         raise UserError("no rows to write", where=source)
-    write_text_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    if fmt == "verl":
+        _write_parquet(verl_rows(rows), out)
+    else:
+        write_text_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     return {"rows": len(rows), "dropped": dropped, "source": source}

@@ -172,3 +172,24 @@ def test_prepare_data_errors_name_the_file_line_and_field(tmp_path, capsys):
     assert f"{bad}:1: missing or empty field 'solution'" in capsys.readouterr().err
     assert main(["prepare-data", "sft", "--out", str(tmp_path / "o.jsonl")]) == 2
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_prepare_data_writes_verls_parquet_schema(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    src = _write_jsonl(tmp_path / "math.jsonl", [{"problem": "What is $2+2$?", "solution": "It is $\\boxed{4}$."}])
+    out = tmp_path / "train.parquet"
+    assert main(["prepare-data", "math-train", "--from-jsonl", str(src), "--format", "verl", "--out", str(out)]) == 0
+    row = datasets.Dataset.from_parquet(str(out))[0]
+    assert row["data_source"] == "math" and row["reward_model"]["ground_truth"] == "4"
+    assert row["prompt"][0]["role"] == "user" and row["prompt"][0]["content"].startswith("What is $2+2$?")
+
+
+def test_the_verl_launch_overrides_name_keys_of_verls_config_and_carry_the_recipe():
+    from suite.export import verl
+
+    ov = dict(o.lstrip("+").split("=", 1) for o in launch_args(P.RL_T9_COSINE_REP, "verl"))
+    assert ov["actor_rollout_ref.rollout.n"] == "16" and ov["data.train_batch_size"] == "512"
+    assert ov["actor_rollout_ref.actor.ppo_mini_batch_size"] == "32"  # 512 samples / 16 per prompt
+    assert ov["algorithm.gamma"] == "1" and ov["reward.custom_reward_function.reward_kwargs.setting"] == "cosine"
+    with pytest.raises(UserError, match="no key.*algorithm.gama"):
+        verl.check_overrides(["algorithm.gama=1"], shipped_options(verl.FLAG_LIST), "verl")
