@@ -144,19 +144,25 @@ def openrlhf_env(r: PaperRLRecipe) -> dict[str, str]:
             "LONGCOT_REWARD_TOKENIZER": "$SFT_MODEL" if isinstance(r.init, PaperSFTRecipe) else r.init}
 
 
+def reward_deviations(r: PaperRLRecipe, engine: str, gamma_setting: str) -> list[str]:
+    """The reward deviations of any engine without the fork's per-reward gammas and token-level rewards."""
+    out = []
+    if len(r.reward.gammas) > 1:
+        out.append(f"Per-reward discount factors {r.reward.gammas} exist only in the paper's fork; {engine} has one "
+                   f"({gamma_setting}, the outcome channel's).")
+    if r.reward.repetition is not None:
+        out.append(f"The dense repetition penalty (N = {r.reward.repetition.ngram_size}, P = "
+                   f"{r.reward.repetition.penalty:g}) needs token-level rewards, which {engine}'s reward functions do "
+                   "not return: this launch trains WITHOUT it (docs/rewards.md, 'The dense penalty in a "
+                   "sequence-level trainer').")
+    return out
+
+
 def deviations(r: PaperRLRecipe, dialect: str) -> list[str]:
     """What the launch cannot carry over from the paper's run, in words."""
     if dialect == "fork":
         return []
-    out = []
-    if len(r.reward.gammas) > 1:
-        out.append(f"Per-reward discount factors {r.reward.gammas} exist only in the paper's fork; upstream OpenRLHF "
-                   f"has one (--algo.advantage.gamma {_num(r.reward.gammas[0])}, the outcome channel's).")
-    if r.reward.repetition is not None:
-        out.append("The dense repetition penalty (N = %d, P = %g) needs token-level rewards, which upstream OpenRLHF's "
-                   "reward functions do not return: this launch trains WITHOUT it (docs/rewards.md, 'The dense "
-                   "penalty in a sequence-level trainer')." % (r.reward.repetition.ngram_size,
-                                                               r.reward.repetition.penalty))
+    out = reward_deviations(r, "upstream OpenRLHF", f"--algo.advantage.gamma {_num(r.reward.gammas[0])}")
     if r.grader == "judge":
         out.append("The model-based verifier (a judge model served by the fork) has no upstream counterpart here; the "
                    "reward-function file grades with the rule-based grader.")

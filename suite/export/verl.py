@@ -85,13 +85,9 @@ def compose_with_verl(overrides: list[str]) -> None:
 
 
 def deviations(r: PaperRLRecipe) -> list[str]:
-    out = []
-    if len(r.reward.gammas) > 1:
-        out.append(f"Per-reward discount factors {r.reward.gammas} exist only in the paper's fork; verl has one "
-                   f"(algorithm.gamma={_num(r.reward.gammas[0])}, the outcome channel's).")
-    if r.reward.repetition is not None:
-        out.append("The dense repetition penalty needs a token-level reward manager; with verl's default one this "
-                   "launch trains WITHOUT it (docs/rewards.md, 'The dense penalty in a sequence-level trainer').")
+    from suite.export.openrlhf import reward_deviations
+
+    out = reward_deviations(r, "verl (with its default reward manager)", f"algorithm.gamma={_num(r.reward.gammas[0])}")
     out += [
         f"verl clips no reward (the fork clamps each to {r.reward_clip}) and has no counterpart of the fork's "
         "--normalize_reward here.",

@@ -14,7 +14,6 @@ it maps to the metric with that definition (`truncated_rate`), never to a look-a
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from pathlib import Path
@@ -67,18 +66,9 @@ def _records(path: Path) -> list[tuple[str, dict]]:
     if path.suffix == ".csv":
         with open(path, newline="", encoding="utf-8") as f:
             return [(f"{path}:{i}", row) for i, row in enumerate(csv.DictReader(f), 2)]
-    out = []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"not valid JSON ({exc.msg})", where=f"{path}:{i}") from None
-        if not isinstance(obj, dict):
-            raise UserError("expected a JSON object per line", where=f"{path}:{i}")
-        out.append((f"{path}:{i}", obj))
-    return out
+    from suite.eval.benchmarks import read_jsonl  # malformed lines are UserErrors naming file and line
+
+    return [(f"{path}:{i}", obj) for i, obj in read_jsonl(path)]
 
 
 def _add(curves: dict, name: str, step: float, value: float) -> None:
