@@ -23,9 +23,11 @@ EXPS = discover()
 GPU = [e for e in EXPS.values() if e.status("gpu") == verdicts.IMPLEMENTED]
 HAS_CUDA = torch.cuda.is_available()
 
-#: on the CPU: the smoke variant, with 2 prompts a step instead of 32 (a 0.8M-parameter model on one core)
+#: on the CPU: the smoke variant shrunk further for a 0.8M-parameter model on one core: 2 prompts a step instead of
+#: 32, 4 iterations, SFT of 10 steps of 16
 CPU_SHRINK = ["--set", "device=cpu", "--set", "init.device=cpu", "--set", "rl.prompts_per_step=2",
-              "--set", "rl.train_batch_size=16"]
+              "--set", "rl.train_batch_size=16", "--set", "rl.steps=4", "--set", "rl.eval_every=2",
+              "--set", "init.sft.steps=10", "--set", "init.sft.eval_every=10", "--set", "init.sft.batch_size=16"]
 
 
 def test_at_least_two_findings_are_declared_at_the_gpu_scale():
@@ -71,7 +73,7 @@ def test_cuda_recipes_without_cuda_are_refused_before_any_job_starts(tmp_path, c
 def _smoke(tmp_path, extra):
     out = tmp_path / "run"
     assert main(["run", "--smoke", "--scale", "gpu", "--only", "takeaway-4.2", "--out", str(out), "--no-progress",
-                 *extra]) == 0
+                 "--jobs", "2", *extra]) == 0
     s = read_summary(out).experiments["takeaway-4.2"]
     spec = EXPS["takeaway-4.2"].scales["gpu"]
     assert s.status == verdicts.RAN and set(s.arms) == set(spec.recipes)
