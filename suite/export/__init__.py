@@ -14,6 +14,7 @@ import shlex
 from pathlib import Path
 
 from suite.errors import UserError
+from suite.export.flags import UnsupportedReward
 from suite.experiment import Experiment
 from suite.recipes import recipe_hash, recipe_to_dict
 from suite.recipes.paper import PaperRLRecipe, PaperSFTRecipe
@@ -119,9 +120,7 @@ def export_experiment(exp: Experiment, engine: str, out: Path, *, scale: str = "
     for arm, recipe in arms.items():
         try:
             argv = launch_args(recipe, engine)
-        except UserError as exc:
-            if "math_rule rewards" not in str(exc) and "reward file serves" not in str(exc):
-                raise
+        except UnsupportedReward as exc:  # listed under "Not exported"; any other error stops the export
             skipped[arm] = str(exc)
             continue
         env = openrlhf.openrlhf_env(recipe) if dialect == "openrlhf" else {}

@@ -26,6 +26,10 @@ def _strings(node: ast.AST, env: dict[str, str]) -> str | None:
     return None
 
 
+class UnsupportedReward(UserError):
+    """An arm whose reward the target engine's reward functions do not serve: export lists it as not exported."""
+
+
 def options_in_source(text: str) -> set[str]:
     """Every `--option` string passed to an `add_argument(...)` call in Python source `text`, including f-strings
     inside `for prefix in ("actor", "critic"):` loops (expanded once per value)."""

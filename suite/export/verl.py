@@ -9,6 +9,7 @@ convention: OpenRLHF's `train_batch_size` counts samples, verl's `ppo_mini_batch
 from __future__ import annotations
 
 from suite.errors import UserError
+from suite.export.flags import UnsupportedReward
 from suite.recipes.paper import PaperRLRecipe, PaperSFTRecipe
 from suite.rewards.settings import ClassicRewardSetting, CosineRewardSetting
 
@@ -23,7 +24,7 @@ def verl_overrides(r: PaperRLRecipe) -> list[str]:
     """Hydra overrides (`key=value`; `+key=value` adds a key the config lacks) for verl's `main_ppo`."""
     o = r.reward.outcome
     if not isinstance(o, (ClassicRewardSetting, CosineRewardSetting)):
-        raise UserError(f"reward {o.name!r} is not one the suite's verl reward file serves (classic, cosine)",
+        raise UnsupportedReward(f"reward {o.name!r} is not one the suite's verl reward file serves (classic, cosine)",
                         where=f"recipe {r.script or r.table}")
     model = "$SFT_MODEL" if isinstance(r.init, PaperSFTRecipe) else r.init
     actor_gpus = r.gpus[0]
