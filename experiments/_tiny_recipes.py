@@ -129,3 +129,52 @@ HEADROOM_DEVIATIONS = (
 #: "equal or better" accuracy (§4.2, §4.5) read as non-inferiority: the difference is significantly above -3 points,
 #: the smallest difference between arms the headroom world resolves (512 held-out problems, 3 seeds)
 NON_INFERIORITY = 0.03
+
+
+# --- §3: SFT data and RL from its checkpoints, in the headroom world ---------------------------------------------------
+
+#: Rejection-sampled traces per problem at tiny scale: the paper's N (32, 64, 128, 256 candidates per prompt) / 16.
+#: Keyed by the paper's N, so the arms keep the paper's names.
+TINY_N = {32: 2, 64: 4, 128: 8, 256: 16}
+SFT_EPOCHS = 2  # the section_3.1 SFT scripts' two epochs: the SFT tokens grow with N, as Figure 1's x-axis does
+
+
+def scaling_sft(style: str, paper_n: int) -> TinySFTRecipe:
+    """SFT from scratch on the headroom world's 2,000 training problems x N traces in `style` ("long": the
+    emergent search, which never gives up and catches every slip, so every trace is correct, as rejection sampling
+    keeps correct responses only; "short": the straight-line answer), two epochs, evaluated once at the end on 512
+    held-out `seek` problems and 512 `seekswap` (out-of-domain) problems."""
+    n = TINY_N[paper_n]
+    steps = SFT_EPOCHS * HEADROOM_SFT.n_train * n // HEADROOM_SFT.batch_size
+    return TinySFTRecipe(replace(HEADROOM_SFT, style=style, traces_per_problem=n, steps=steps, eval_every=steps,
+                                 eval_n=512))
+
+
+SFT_SCALING_TINY = {f"{style}_n{n}": scaling_sft(style, n) for style in ("long", "short") for n in TINY_N}
+
+#: Table 7's RL at tiny scale (§3.2): PPO with the cosine reward and the repetition penalty (N = 16 tokens), one
+#: discount factor of 1 for both channels as Table 7 lists it, 4 samples per prompt and four episodes over the 2,000
+#: training prompts (250 iterations of 8 prompts x 4 samples, updates of 16). Its held-out problems are the SFT
+#: evaluation's (problem_seed 12345, 512 `seek` problems), so that SFT and RL are scored on the same problems.
+T7_TINY = replace(
+    HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, (1.0, 1.0)), samples_per_prompt=4, steps=250,
+    eval_every=50,
+)
+
+
+def rl_t7(init: TinySFTRecipe) -> TinyRLRecipe:
+    return TinyRLRecipe(T7_TINY, init=init, n_train=2000, problem_seed=12345)
+
+
+SCALING_DEVIATIONS = (
+    "Tiny world: SFT from scratch of a 0.1M-parameter transformer on the headroom world (`seek x < R : x * a + b = t`, "
+    "R up to 40), not Llama-3.1-8B on MATH. Long CoT is the world's emergent search (guess, check, narrow; every slip "
+    "caught by a recheck, never giving up), short CoT the straight-line answer (`try x : ... , t = t V answer x`).",
+    "N traces per problem = the paper's N / 16 (2, 4, 8, 16 for 32, 64, 128, 256) on 2,000 problems, two epochs, so "
+    "SFT tokens grow with N as in Figure 1. A short trace has one form per problem here, so short CoT's N copies add "
+    "epochs, not new traces (the paper's N short responses per prompt differ in wording); N = 192 is not run.",
+    "Why short CoT cannot shortcut the task: its first token after `try` is the answer x = (t - b) / a for x up to 39, "
+    "which a 2-layer model does not learn to invert in one step from 1,200 training equations (a single-seed trial "
+    "peaked at 0.45-0.48 held-out after 1,500-3,000 steps and fell to 0.38 at 6,000 as it memorised), while the "
+    "search only needs forward facts (g * a, p + b, comparisons) that its own tries practise.",
+)

@@ -237,13 +237,13 @@ def cmd_run(args) -> int:
     if args.address and args.executor != "ray":
         raise UserError("--address names a Ray cluster; it needs --executor ray", where="--address")
     args.overrides = list(_overrides(args.overrides).items())
+    smoke = None
     if args.smoke:
         if args.scale not in ("tiny", "gpu"):
             raise UserError(f"--smoke shrinks the tiny engine's recipes (scales tiny and gpu); it does not apply to "
                             f"scale {args.scale!r}", where="--smoke")
-        from suite.tiny.recipes import SMOKE_OVERRIDES
+        from suite.tiny.recipes import SMOKE_OVERRIDES as smoke
 
-        args.overrides = list({**SMOKE_OVERRIDES, **dict(args.overrides)}.items())
         args.seeds = args.seeds or (0,)
     exps = select(discover(args.experiments), args.only, args.scale)
     run_dir = args.out or Path("runs") / args.scale
@@ -255,7 +255,7 @@ def cmd_run(args) -> int:
     summary, errors = runner.run(
         exps, args.scale, run_dir,
         seeds=args.seeds, jobs=args.jobs, overrides=dict(args.overrides),
-        references_root=_references(args), progress=not args.no_progress and sys.stderr.isatty(),
+        smoke=smoke, references_root=_references(args), progress=not args.no_progress and sys.stderr.isatty(),
         on_event=lambda m: console.print(m), command=shlex.join(["longcot", *sys.argv[1:]]),
         executor=args.executor, address=args.address,
     )

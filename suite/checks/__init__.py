@@ -11,8 +11,10 @@ evidence in words, the p-value of its failing direction and the error the decisi
 | `plateau_below`        | does the curve level off below a level?                               | claim        |
 | `turn`                 | does it rise then fall (or fall then rise)?                           | claim        |
 | `stays_below_start`    | does it never exceed where it started?                                | claim        |
+| `difference_in_differences` | does one arm pair change more than another (e.g. RL's gain)?     | claim        |
 | `difference_agreement` | does the run's between-arm difference match the reference's?          | reproduction |
 | `change_agreement`     | does an arm's change over training match the reference's?             | reproduction |
+| `difference_in_differences_agreement` | does the run's difference in differences match the reference's? | reproduction |
 | `scalar_tolerance`     | is the run's mean within a tolerance of the expected value?           | reproduction |
 | `seed_agreement`       | do run seeds and reference seeds share a mean (two-sided Welch)?      | reproduction |
 | `curve_band`           | does the run's curve stay in the reference seeds' band?               | reproduction |
@@ -20,7 +22,12 @@ evidence in words, the p-value of its failing direction and the error the decisi
 A finding's checks become its two verdicts under the rule in `multiplicity.py` (Holm for the failing direction).
 """
 
-from suite.checks.differences import ChangeAgreement, DifferenceAgreement
+from suite.checks.differences import (
+    ChangeAgreement,
+    DifferenceAgreement,
+    DifferenceInDifferences,
+    DifferenceInDifferencesAgreement,
+)
 from suite.checks.kinds import (
     Check,
     CheckResult,
@@ -35,13 +42,15 @@ from suite.checks.tables import table_agreement
 
 CHECK_KINDS: dict[str, type[Check]] = {}
 for _cls in (Directional, Trend, Drawdown, ReachesFraction, PlateauBelow, Turn, StaysBelowStart,
-             DifferenceAgreement, ChangeAgreement, ScalarTolerance, SeedAgreement, CurveBand):
+             DifferenceAgreement, ChangeAgreement, DifferenceInDifferences, DifferenceInDifferencesAgreement,
+             ScalarTolerance, SeedAgreement, CurveBand):
     if _cls.kind in CHECK_KINDS:
         raise RuntimeError(f"check kind {_cls.kind!r} registered twice")
     CHECK_KINDS[_cls.kind] = _cls
 
 __all__ = [
-    "CHECK_KINDS", "ChangeAgreement", "Check", "CheckResult", "CurveBand", "DifferenceAgreement", "Directional",
+    "CHECK_KINDS", "ChangeAgreement", "Check", "CheckResult", "CurveBand", "DifferenceAgreement",
+    "DifferenceInDifferences", "DifferenceInDifferencesAgreement", "Directional",
     "Drawdown", "PlateauBelow", "ReachesFraction", "ScalarTolerance", "SeedAgreement", "StaysBelowStart", "Trend",
     "Turn", "table_agreement",
 ]

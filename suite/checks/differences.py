@@ -124,3 +124,102 @@ class ChangeAgreement(Check):
             run_sd, run_dof, basis = rc.sd, rc.n - 1, "reference seed spread, applied to the run's single seed"
         return _agreement(self, c.mean, rc.mean, ([run_sd**2 / c.n], [run_dof]), ([rc.sd**2 / rc.n], [rc.n - 1]),
                           self.alpha, f"change of {self.arm} over training", basis)
+
+
+# =====================================================================================================================
+def _did_samples(check, obs, source):
+    """The four arms' per-seed values, in the order of `check.arms()`."""
+    return [check._value_sample(obs, arm, source, check.reduce) for arm in check.arms()]
+
+
+def _did(samples) -> float:
+    """(treated_after - treated_before) - (control_after - control_before)."""
+    tb, ta, cb, ca = (s.mean for s in samples)
+    return (ta - tb) - (ca - cb)
+
+
+def _did_parts(samples):
+    """Variance parts and degrees of freedom of the difference in differences, the four arms taken as independent.
+    An arm's RL run starts from the same seed's SFT run, so the two are positively correlated and this overstates
+    the variance: the test is conservative. None when an arm has fewer than 2 seeds."""
+    if any(s.sd is None or s.n < 2 for s in samples):
+        return None
+    return [s.sd**2 / s.n for s in samples], [s.n - 1 for s in samples]
+
+
+@dataclass(frozen=True)
+class DifferenceInDifferences(Check):
+    """Claim that one arm pair changes more than another: (treated_after - treated_before) - (control_after -
+    control_before) > min_effect, one-sided Welch-Satterthwaite across seeds (e.g. RL's gain from a long-CoT SFT
+    start minus its gain from a short-CoT start). pass: significant in the claimed direction; fail: significant in
+    the opposite direction (below min_effect); otherwise inconclusive."""
+
+    kind: ClassVar[str] = "difference_in_differences"
+    treated_before: str = ""
+    treated_after: str = ""
+    control_before: str = ""
+    control_after: str = ""
+    alpha: float = 0.05
+    min_effect: float = 0.0
+    reduce: Reduce = "last_quarter"
+
+    def arms(self):
+        return (self.treated_before, self.treated_after, self.control_before, self.control_after)
+
+    def evaluate(self, run, reference):
+        samples = _did_samples(self, run, "run")
+        did = _did(samples)
+        expected = (f"({self.treated_after} - {self.treated_before}) - ({self.control_after} - "
+                    f"{self.control_before}) > {_fmt(self.min_effect)}")
+        parts = _did_parts(samples)
+        tol = f"one-sided Welch-Satterthwaite over four arms, alpha={self.alpha}"
+        if parts is None:
+            return self._result(INCONCLUSIVE, did, expected, tol,
+                                f"needs >= 2 seeds on every arm (seeds: {', '.join(str(s.n) for s in samples)})")
+        se, df = stats.satterthwaite(*parts)
+        _, p_greater, p_less = stats.t_test(did - self.min_effect, se, df)
+        verdict = PASS if p_greater < self.alpha else FAIL if p_less < self.alpha else INCONCLUSIVE
+        gains = (f"{self.treated_after} - {self.treated_before} = {_fmt(samples[1].mean - samples[0].mean)}, "
+                 f"{self.control_after} - {self.control_before} = {_fmt(samples[3].mean - samples[2].mean)}")
+        ev = (f"{gains}; difference in differences {_fmt(did)} ± {_fmt(se)} (SE, df={df:.1f}, arms taken as "
+              f"independent: conservative); p(claimed)={p_greater:.3g}, p(opposite)={p_less:.3g}")
+        return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), did, expected, tol, ev,
+                           p_value=p_less, error_basis=f"seed spread ({', '.join(str(s.n) for s in samples)} seeds)")
+
+
+@dataclass(frozen=True)
+class DifferenceInDifferencesAgreement(Check):
+    """The run's difference in differences agrees with the reference's (two-sided, both sides' seed spread; a run
+    with one seed per arm borrows the reference's spread). A run whose treated and control pairs are swapped has the
+    opposite effect and fails when the reference resolves it."""
+
+    kind: ClassVar[str] = "difference_in_differences_agreement"
+    treated_before: str = ""
+    treated_after: str = ""
+    control_before: str = ""
+    control_after: str = ""
+    alpha: float = 0.05
+    reduce: Reduce = "last_quarter"
+    role: str = REPRODUCTION
+
+    def arms(self):
+        return (self.treated_before, self.treated_after, self.control_before, self.control_after)
+
+    def evaluate(self, run, reference):
+        samples = _did_samples(self, run, "run")
+        d_run = _did(samples)
+        tol = f"two-sided Welch-Satterthwaite, alpha={self.alpha}"
+        if reference is None:
+            return self._result(INCONCLUSIVE, d_run, None, tol, "no reference to compare with")
+        ref = _did_samples(self, reference.observations, f"reference {reference.path}")
+        ref_parts = _did_parts(ref)
+        if ref_parts is None:
+            return self._result(INCONCLUSIVE, d_run, _did(ref), tol,
+                                f"needs >= 2 reference seeds per arm (reference: {', '.join(str(s.n) for s in ref)})")
+        run_parts = _did_parts(samples)
+        basis = "seed spread of run and reference"
+        if run_parts is None:
+            run_parts = ([r.sd**2 / s.n for r, s in zip(ref, samples)], [r.n - 1 for r in ref])
+            basis = "reference seed spread, applied to the run's seeds"
+        return _agreement(self, d_run, _did(ref), run_parts, ref_parts, self.alpha, "difference in differences",
+                          basis)

@@ -4,6 +4,13 @@ A recipe is data. Its `run(seed, ctx)` is the only door to execution, and the ru
 `paper` scale describe runs for an external engine and are not executable here (`executable = False`).
 """
 
-from suite.recipes.base import JobContext, Recipe, apply_overrides, recipe_hash, recipe_to_dict
+from suite.recipes.base import (
+    JobContext,
+    Recipe,
+    applicable_overrides,
+    apply_overrides,
+    recipe_hash,
+    recipe_to_dict,
+)
 
-__all__ = ["JobContext", "Recipe", "apply_overrides", "recipe_hash", "recipe_to_dict"]
+__all__ = ["JobContext", "Recipe", "applicable_overrides", "apply_overrides", "recipe_hash", "recipe_to_dict"]

@@ -180,6 +180,19 @@ def _parse_value(text: str, annotation: Any, where: str) -> Any:
     return value
 
 
+def applicable_overrides(recipe: Recipe, overrides: Mapping[str, str]) -> dict[str, str]:
+    """The overrides whose dotted field path exists in `recipe` (e.g. `init.sft.steps` for an RL recipe, `sft.steps`
+    for an SFT one): how a set of overrides meant for several kinds of recipe (`--smoke`) reaches each."""
+    def has(obj, path: list[str]) -> bool:
+        if not path:
+            return True
+        if not is_dataclass(obj) or path[0] not in {f.name for f in fields(obj)}:
+            return False
+        return has(getattr(obj, path[0]), path[1:])
+
+    return {k: v for k, v in overrides.items() if has(recipe, k.split("."))}
+
+
 def apply_overrides(recipe: Recipe, overrides: Mapping[str, str], *, where: str) -> Recipe:
     """Return `recipe` with `field=value` overrides applied, refusing unknown fields and wrong types.
 

@@ -46,6 +46,7 @@ def run(
     seeds: tuple[int, ...] | None = None,
     jobs: int = 1,
     overrides: Mapping[str, str] | None = None,
+    smoke: Mapping[str, str] | None = None,
     references_root: Path | None = None,
     progress: bool = True,
     on_event: Callable[[str], None] | None = None,
@@ -55,18 +56,20 @@ def run(
 ) -> tuple[RunSummary, dict[str, str]]:
     """The one path: plan, execute, judge, write run.json and (atomically, last) summary.json.
 
-    `seeds` replaces each experiment's default seeds; `overrides` are `--set FIELD=VALUE` pairs; `jobs` is the number
+    `seeds` replaces each experiment's default seeds; `overrides` are `--set FIELD=VALUE` pairs, applied after the
+    `smoke` ones (`--smoke`: each applied to the recipes that have its field); `jobs` is the number
     of processes (`executor="local"`), or the CPUs of a local Ray instance (`executor="ray"` without `address`);
     `on_event` receives one-line messages. Returns (the summary, {job key: error text} of failed jobs).
     """
     layout = RunLayout(run_dir)
-    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides)  # recipes, overrides, seeds: checked here
+    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke)  # recipes, overrides, seeds: checked here
     check_references(plan, references_root)  # a malformed reference stops the run before any job starts
     write_json_atomic(layout.run_json, {
         "scale": scale,
         "experiments": [pe.experiment.id for pe in plan.experiments],
         "seeds": list(seeds) if seeds else None,
         "overrides": dict(overrides or {}),
+        "smoke": dict(smoke or {}),
         "jobs": jobs,
         "executor": executor,
         "command": command,

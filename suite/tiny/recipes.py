@@ -86,9 +86,11 @@ def require_device(device: str) -> None:
 #: problems, RL of 8 steps of 8 prompts, held-out evaluation on 16 problems). A smoke run checks that a finding runs
 #: end to end and that every check reaches a verdict; its numbers mean nothing (against the stored reference, made with
 #: the full recipes, it deviates or is inconclusive).
+#: Each override reaches the recipes that have its field: `init.sft.*` an RL recipe's SFT start, `sft.*` an SFT arm.
 SMOKE_OVERRIDES = {
     "init.sft.steps": "20", "init.sft.eval_every": "20", "init.sft.eval_n": "8", "init.sft.n_train": "40",
     "init.sft.traces_per_problem": "1", "n_train": "32", "rl.steps": "8", "rl.eval_every": "4", "rl.eval_size": "16",
+    "sft.steps": "20", "sft.eval_every": "20", "sft.eval_n": "8", "sft.n_train": "40", "sft.traces_per_problem": "1",
 }
 
 #: RL training prompts per family at most (500 unless named): `seek` has ~3,000 distinct training problems.

@@ -85,3 +85,56 @@ class TestChangeAgreement:
         assert self.check.evaluate(run, None).verdict == INCONCLUSIVE
         one_seed = reference(curves([0] * 6 + [10, 10]))
         assert self.check.evaluate(run, one_seed).verdict == INCONCLUSIVE
+
+
+# --- difference in differences (RL's gain from one start minus its gain from another) --------------------------------
+
+from suite.checks import DifferenceInDifferences, DifferenceInDifferencesAgreement  # noqa: E402
+
+
+def four(tb, ta, cb, ca):
+    return {name: ArmObservations({M.HELDOUT_ACCURACY: scal(*v)})
+            for name, v in (("t0", tb), ("t1", ta), ("c0", cb), ("c1", ca))}
+
+
+DID = DifferenceInDifferences("treated gains more", M.HELDOUT_ACCURACY, treated_before="t0", treated_after="t1",
+                              control_before="c0", control_after="c1")
+DID_AGREE = DifferenceInDifferencesAgreement("gain difference agrees", M.HELDOUT_ACCURACY, treated_before="t0",
+                                             treated_after="t1", control_before="c0", control_after="c1")
+
+
+def test_difference_in_differences_passes_fails_and_matches_a_hand_computed_p():
+    # treated gains 3, control 0: DiD 3; each arm sd 1 over 3 seeds, variance 4/3, df 8 (as above)
+    r = DID.evaluate(four((1, 2, 3), (4, 5, 6), (1, 2, 3), (1, 2, 3)), None)
+    assert r.verdict == PASS and r.observed == pytest.approx(3.0)
+    assert r.p_value == pytest.approx(sps.t(8).cdf(3 / (4 / 3) ** 0.5), rel=1e-9)  # p of the opposite direction
+    # the control gains more: the opposite, significant
+    assert DID.evaluate(four((1, 2, 3), (1, 2, 3), (1, 2, 3), (4, 5, 6)), None).verdict == FAIL
+    # equal gains: neither way
+    assert DID.evaluate(four((1, 2, 3), (2, 3, 4), (1, 2, 3), (2, 3, 4)), None).verdict == INCONCLUSIVE
+
+
+def test_difference_in_differences_needs_seeds_on_every_arm():
+    r = DID.evaluate(four((1, 2, 3), (4, 5, 6), (1,), (1, 2, 3)), None)
+    assert r.verdict == INCONCLUSIVE and "needs >= 2 seeds" in r.evidence
+
+
+def test_a_min_effect_moves_the_bar():
+    did_3 = four((1, 2, 3), (4, 5, 6), (1, 2, 3), (1, 2, 3))
+    assert DifferenceInDifferences("x", M.HELDOUT_ACCURACY, treated_before="t0", treated_after="t1",
+                                   control_before="c0", control_after="c1", min_effect=8.0
+                                   ).evaluate(did_3, None).verdict == FAIL
+
+
+def test_difference_in_differences_agreement_fails_when_the_pairs_are_swapped():
+    obs = four((1, 2, 3), (4, 5, 6), (1, 2, 3), (1, 2, 3))
+    ref = reference(obs)
+    assert DID_AGREE.evaluate(obs, ref).verdict == PASS
+    swapped = {"t0": obs["c0"], "t1": obs["c1"], "c0": obs["t0"], "c1": obs["t1"]}
+    r = DID_AGREE.evaluate(swapped, ref)
+    assert r.verdict == FAIL and r.observed == pytest.approx(-3.0)
+    single = {k: ArmObservations({M.HELDOUT_ACCURACY: scal(v.scalars[M.HELDOUT_ACCURACY].mean)})
+              for k, v in obs.items()}
+    r1 = DID_AGREE.evaluate(single, ref)
+    assert r1.verdict == PASS and "reference seed spread" in r1.error_basis
+    assert DID_AGREE.evaluate(obs, None).verdict == INCONCLUSIVE
