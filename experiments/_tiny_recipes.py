@@ -155,7 +155,8 @@ SFT_SCALING_TINY = {f"{style}_n{n}": scaling_sft(style, n) for style in ("long",
 #: Table 7's RL at tiny scale (§3.2): PPO with the cosine reward and the repetition penalty (N = 16 tokens), one
 #: discount factor of 1 for both channels as Table 7 lists it, 4 samples per prompt and four episodes over the 2,000
 #: training prompts (250 iterations of 8 prompts x 4 samples, updates of 16). Its held-out problems are the SFT
-#: evaluation's (problem_seed 12345, 512 `seek` problems), so that SFT and RL are scored on the same problems.
+#: evaluation's (problem_seed 12345, 512 `seek` problems), so that SFT and RL are scored on the same problems, and the
+#: final policy is also scored on the SFT evaluation's 512 out-of-domain `seekswap` problems.
 T7_TINY = replace(
     HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, (1.0, 1.0)), samples_per_prompt=4, steps=250,
     eval_every=50,
@@ -163,7 +164,14 @@ T7_TINY = replace(
 
 
 def rl_t7(init: TinySFTRecipe) -> TinyRLRecipe:
-    return TinyRLRecipe(T7_TINY, init=init, n_train=2000, problem_seed=12345)
+    return TinyRLRecipe(T7_TINY, init=init, n_train=2000, problem_seed=12345, eval_families=("seekswap",))
+
+
+#: §3.3's constructed long CoT at tiny scale: the action template (clarify / decompose / step / reflect / answer) with
+#: the straight-line solution and constant reflections (`reflect fine`), padded to the length of an emergent trace
+#: drawn for the same problem; as many traces and steps as the emergent arm (takeaway-3.1's long_n256)
+SFT_EMERGENT = SFT_SCALING_TINY["long_n256"]
+SFT_CONSTRUCTED = TinySFTRecipe(replace(SFT_EMERGENT.sft, style="constructed"))
 
 
 SCALING_DEVIATIONS = (

@@ -50,7 +50,7 @@ SHORT_SFT = SFT_SCALING["short_n256"]
 EXPERIMENT = Experiment(
     id="takeaway-3.2",
     title="SFT initialisation for RL: long CoT gains more from RL",
-    version=3,
+    version=4,
     claim=Claim("SFT with long CoTs makes further RL improvement easier, while short CoTs do not.", "§3.2",
                 "Figure 1"),
     arms=(
@@ -97,5 +97,8 @@ EXPERIMENT = Experiment(
         3: Change("tiny scale added (issue #14): Table 7's RL, scaled, from takeaway-3.1's N = 16 long and short SFT "
                   "models; checks (difference in differences, the long gain, the short plateau) declared before the "
                   "run that becomes the reference.", scales=("tiny",)),
+        4: Change("tiny RL arms also score the final policy on the 512 out-of-domain `seekswap` problems (ood_accuracy), "
+                  "so that takeaway-3.3 shares its emergent RL job; changed before any RL job of version 3 finished; "
+                  "checks unchanged.", scales=("tiny",)),
     },
 )

@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # no display needed; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from suite.metrics import names as M  # noqa: E402
 from suite.metrics.names import CATALOG  # noqa: E402
 
 MAX_CURVE_PLOTS = 6
@@ -134,6 +135,48 @@ def check_plot(er, check) -> Plot | None:
     return None
 
 
+SCALING_X = M.SFT_TRAIN_TOKENS
+SCALING_Y = (M.HELDOUT_ACCURACY, M.OOD_ACCURACY)
+
+
+def scaling_series(er) -> dict[str, list[str]]:
+    """Arms that form a data-scaling series: arms named `<series>_<budget>` that report SFT tokens and held-out
+    accuracy, grouped by `<series>`; only series of at least two arms."""
+    series: dict[str, list[str]] = {}
+    for arm, o in er.observations.items():
+        if SCALING_X in o.scalars and SCALING_Y[0] in o.scalars and "_" in arm:
+            series.setdefault(arm.rsplit("_", 1)[0], []).append(arm)
+    return {k: v for k, v in series.items() if len(v) >= 2}
+
+
+def scaling_plot(er) -> Plot | None:
+    """Accuracy against SFT tokens (log scale), one line per series through the arms' seed means, each seed a faint
+    dot; held-out (in-domain) and, where reported, out-of-domain accuracy side by side. None without a series."""
+    series = scaling_series(er)
+    if not series:
+        return None
+    ys = [y for y in SCALING_Y if any(np.isfinite(er.observations[a].scalars[y].mean)
+                                      for arms in series.values() for a in arms if y in er.observations[a].scalars)]
+    fig, axes = plt.subplots(1, len(ys), figsize=(4.2 * len(ys), 3.4), squeeze=False)
+    for ax, y in zip(axes[0], ys):
+        for name, arms in series.items():
+            pts = sorted((er.observations[a].scalars[SCALING_X].mean, er.observations[a].scalars[y], a) for a in arms)
+            color = _color(er, pts[0][2])
+            for x, s, _ in pts:
+                vals = s.values or (s.mean,)
+                ax.scatter(np.full(len(vals), x), vals, s=10, color=color, alpha=0.35)
+            ax.plot([p[0] for p in pts], [p[1].mean for p in pts], "-o", color=color, label=name)
+        ax.set_xscale("log")
+        ax.set_xlabel(f"{SCALING_X} [{_unit(SCALING_X)}]")
+        ax.set_ylabel(f"{y} [{_unit(y)}]")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=7)
+        ax.set_title(f"{er.id}: {y}", fontsize=9)
+    caption = ("Accuracy against SFT tokens (log scale), one line per series through the seed means; faint dots: one "
+               "per seed. Series: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in series.items()) + ".")
+    return caption, _png(fig)
+
+
 def experiment_plots(er) -> list[Plot]:
     """Overview figures of one experiment: its curves (those its checks judge first, then the rest alphabetically, up
     to MAX_CURVE_PLOTS) and one panel per scalar metric."""
@@ -143,6 +186,9 @@ def experiment_plots(er) -> list[Plot]:
     curve_names = list(dict.fromkeys(n for n in checked if n in available)) + sorted(available - set(checked))
     for name in curve_names[:MAX_CURVE_PLOTS]:
         plots.append(curve_plot(er, name, list(er.observations), f"{er.id}: {name}"))
+    scaling = scaling_plot(er)
+    if scaling:
+        plots.append(scaling)
     scalar_names = sorted({n for arm in er.observations.values() for n in arm.scalars if n != "wall_time_s"})
     if scalar_names:
         fig, axes = plt.subplots(1, len(scalar_names), figsize=(max(3.0, 2.6 * len(scalar_names)), 3.2), squeeze=False)

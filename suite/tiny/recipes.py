@@ -121,8 +121,34 @@ class TinyRLRecipe(OnDevice):
     kind: ClassVar[str] = "tiny-rl"
     rl: RLConfig
     init: TinySFTRecipe = field(default_factory=TinySFTRecipe)
-    n_train: int = 1000  # RL training prompts, split equally over the SFT families
+    n_train: int = 1000  # RL training prompts, split equally over the RL families
     problem_seed: int = 2
+    #: the families RL trains and is evaluated on during training (default: the SFT families), e.g. ("seek",) after
+    #: an SFT that also saw other families (§5.1: RL on MATH after SFT on MATH + WebInstruct)
+    rl_families: tuple[str, ...] = field(default=(), metadata=OMIT_AT_DEFAULT)
+    #: families the final policy is also evaluated on (eval_size held-out problems each, the evaluation protocol):
+    #: scalars heldout_accuracy/<family>, and ood_accuracy over those outside the SFT families
+    eval_families: tuple[str, ...] = field(default=(), metadata=OMIT_AT_DEFAULT)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        from suite.errors import UserError
+        from suite.tiny.task import FAMILIES
+
+        for name in ("rl_families", "eval_families"):
+            unknown = [f for f in getattr(self, name) if f not in FAMILIES]
+            if unknown:
+                raise UserError(f"TinyRLRecipe.{name} has unknown families {unknown}; known: {', '.join(FAMILIES)}")
+        vocab = set(self.init.sft.families + self.init.sft.ood_families
+                    + (self.init.sft.web_families if self.init.sft.web_fraction else ()))
+        missing = [f for f in self.rl_families + self.eval_families if f not in vocab]
+        if missing:
+            raise UserError(f"TinyRLRecipe: families {missing} are not in the SFT model's vocabulary (its families, "
+                            "OOD families and web families)")
+
+    @property
+    def train_families(self) -> tuple[str, ...]:
+        return self.rl_families or self.init.sft.families
 
     def dependencies(self):
         return {"init": self.init}
@@ -133,9 +159,34 @@ class TinyRLRecipe(OnDevice):
         from suite.tiny.sampling import prompt_ids
 
         require_device(self.device)
-        train, heldout = rl_problem_sets(self.init.sft.families, self.n_train, self.rl.eval_size,
+        train, heldout = rl_problem_sets(self.train_families, self.n_train, self.rl.eval_size,
                                          seed=self.problem_seed)
         result = train_rl(self.rl, seed, ctx.dependencies["init"] / "checkpoint", ctx.workdir, train, heldout,
                           task.verify, encode_prompt=prompt_ids,
                           progress=lambda step, _: ctx.report(step, self.rl.steps), device=self.device)
-        return {"scalars": result["scalars"], "curves": result["curves"]}
+        scalars = dict(result["scalars"])
+        if self.eval_families:
+            scalars.update(self.evaluate_final_policy(ctx.workdir / "policy.pt", seed))
+        return {"scalars": scalars, "curves": result["curves"]}
+
+    def evaluate_final_policy(self, policy_path, seed: int) -> dict:
+        """The final policy's held-out accuracy on each of `eval_families` (the SFT evaluation's protocol: one sample
+        per problem at the evaluation temperature and top-p, the generation limit of RL), and their OOD mean."""
+        from suite.metrics import names as M
+        from suite.tiny import task
+        from suite.tiny.model import load_checkpoint
+        from suite.tiny.sampling import response_statistics, sample_responses
+
+        policy, tok, _ = load_checkpoint(policy_path)
+        policy = policy.to(self.device).eval()
+        out = {}
+        for f in self.eval_families:
+            problems = task.make_split(f, "heldout", self.rl.eval_size, seed=self.problem_seed)
+            records = sample_responses(policy, tok, problems, temperature=self.rl.eval_temperature,
+                                       top_p=self.rl.eval_top_p, max_new_tokens=self.rl.max_new_tokens,
+                                       seed=seed + 7919 * self.rl.steps)
+            out[f"heldout_accuracy/{f}"] = response_statistics(records)["accuracy"]
+        ood = [out[f"heldout_accuracy/{f}"] for f in self.eval_families if f not in self.init.sft.families]
+        if ood:
+            out[M.OOD_ACCURACY] = sum(ood) / len(ood)
+        return out

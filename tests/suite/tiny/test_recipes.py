@@ -65,3 +65,24 @@ def test_a_mistyped_override_of_a_nested_engine_field_is_refused():
     assert apply_overrides(CLASSIC, {"init.sft.steps": "9"}, where="t").init.sft.steps == 9
     with pytest.raises(UserError, match="expected int"):
         apply_overrides(CLASSIC, {"rl.steps": "lots"}, where="t")
+
+
+def test_smoke_overrides_reach_each_recipe_that_has_the_field_and_only_those():
+    from suite.recipes import applicable_overrides
+    from suite.tiny.recipes import SMOKE_OVERRIDES
+
+    rl_keys = applicable_overrides(CLASSIC, SMOKE_OVERRIDES)
+    sft_keys = applicable_overrides(SFT, SMOKE_OVERRIDES)
+    assert "init.sft.steps" in rl_keys and "rl.steps" in rl_keys and not any(k.startswith("sft.") for k in rl_keys)
+    assert set(sft_keys) == {k for k in SMOKE_OVERRIDES if k.startswith("sft.")} and sft_keys
+    exp = replace(EXP, id="mixed", arms=(Arm("sft", "sft"), Arm("classic", "classic")),
+                  scales={"tiny": ScaleSpec(recipes={"sft": SFT, "classic": CLASSIC}, seeds=(0,), checks=())})
+    plan = runner.plan_run([exp], "tiny", smoke=SMOKE_OVERRIDES)
+    steps = sorted(j.recipe.sft.steps if j.recipe.kind == "tiny-sft" else j.recipe.rl.steps for j in plan.jobs)
+    # the SFT arm and the RL arm's SFT start are both shrunk to the same recipe (one job), and the RL arm's steps
+    assert steps == [int(SMOKE_OVERRIDES["rl.steps"]), int(SMOKE_OVERRIDES["sft.steps"])]
+    # a --set the recipes lack is still refused by name, smoke or not
+    from suite.errors import UserError
+
+    with pytest.raises(UserError, match="unknown recipe field 'rl'"):
+        runner.plan_run([exp], "tiny", smoke=SMOKE_OVERRIDES, overrides={"rl.steps": "3"})
