@@ -186,3 +186,34 @@ SCALING_DEVIATIONS = (
     "peaked at 0.45-0.48 held-out after 1,500-3,000 steps and fell to 0.38 at 6,000 as it memorised), while the "
     "search only needs forward facts (g * a, p + b, comparisons) that its own tries practise.",
 )
+
+
+# --- §5.1: noisy, diverse SFT data -----------------------------------------------------------------------------------
+
+#: The families every §5.1 model is scored on (Table 2 scores four benchmarks): `seek` (in domain for the clean data,
+#: MATH-500's place), `chain` and `solve` (covered by the web-like data only), `seekswap` (covered by neither).
+MIX_EVAL = ("seek", "chain", "solve", "seekswap")
+MIX_EXAMPLES = 16_000  # every arm: 16,000 SFT examples, two epochs (1,000 steps of 32)
+WEB_FAMILIES = ("seek", "chain", "solve")  # the web-like data's families: diverse, unfiltered, 30% wrong
+
+
+def mix_sft(clean_share: float) -> TinySFTRecipe:
+    """SFT on `clean_share` of MIX_EXAMPLES clean emergent-search `seek` traces (2,000 problems x N, every trace
+    correct, as rejection sampling leaves them) and the rest web-like: one unfiltered response of a random style
+    (direct, short or long) per drawn training problem of WEB_FAMILIES, wrong 30% of the time."""
+    n_clean = round(clean_share * MIX_EXAMPLES)
+    base = HEADROOM_SFT
+    return TinySFTRecipe(replace(
+        base, style="long", n_train=base.n_train if n_clean else 0, traces_per_problem=max(1, n_clean // base.n_train),
+        web_families=WEB_FAMILIES, web_examples=MIX_EXAMPLES - n_clean, ood_families=MIX_EVAL[1:],
+        steps=SFT_EPOCHS * MIX_EXAMPLES // base.batch_size, eval_every=SFT_EPOCHS * MIX_EXAMPLES // base.batch_size,
+        eval_n=512))
+
+
+SFT_MIX_TINY = {"math_sft": mix_sft(1.0), "webit_sft": mix_sft(0.0), "mix_sft": mix_sft(0.5)}
+
+
+def rl_t7_on_seek(init: TinySFTRecipe) -> TinyRLRecipe:
+    """§5.1's RL "as in §3.2 on MATH train": takeaway-3.2's RL on `seek` prompts whatever the SFT data, the final
+    policy scored on every MIX_EVAL family."""
+    return replace(rl_t7(init), rl_families=("seek",), eval_families=MIX_EVAL)

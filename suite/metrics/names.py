@@ -123,3 +123,11 @@ SFT_TRAIN_TOKENS = _metric(
 OOD_ACCURACY_CURVE = _metric("ood_accuracy_curve", "fraction", True, "curve", "OOD-family accuracy every k steps")
 for _f in TINY_FAMILIES:
     _metric(f"heldout_accuracy/{_f}", "fraction", True, "scalar", f"held-out accuracy on the tiny family {_f}")
+FAMILY_ACCURACY_MEAN = _metric(
+    "family_accuracy_mean", "fraction", True, "scalar",
+    "mean of the held-out accuracies of every evaluated tiny family, in and out of domain alike (Table 2's AVG)",
+)
+FAMILY_ACCURACY_SPREAD = _metric(
+    "family_accuracy_spread", "fraction", False, "scalar",
+    "standard deviation (population) of the held-out accuracies across the evaluated tiny families",
+)

@@ -61,7 +61,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Recipe):
         return recipe_to_dict(value)
     if is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        out = {f.name: _plain(getattr(value, f.name)) for f in fields(value) if not _omitted(value, f)}
         out["__type__"] = type(value).__name__
         return out
     if isinstance(value, (list, tuple)):
@@ -78,8 +78,9 @@ def _plain(value: Any) -> Any:
 OMIT_AT_DEFAULT = {"omit_at_default": True}
 
 
-def _omitted(recipe: Recipe, f: dataclasses.Field) -> bool:
-    return bool(f.metadata.get("omit_at_default")) and getattr(recipe, f.name) == f.default
+def _omitted(obj: Any, f: dataclasses.Field) -> bool:
+    """Whether field `f` of a recipe or of a nested setting is left out of the canonical form (OMIT_AT_DEFAULT)."""
+    return bool(f.metadata.get("omit_at_default")) and getattr(obj, f.name) == f.default
 
 
 def recipe_to_dict(recipe: Recipe) -> dict:

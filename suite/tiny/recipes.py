@@ -53,7 +53,20 @@ class TinySFTRecipe(OnDevice):
         # the final evaluation's responses (deterministic) and the training throughput (wall-clock, so not a metric)
         write_json_atomic(ctx.workdir / FINAL_RESPONSES, out["records"])
         write_json_atomic(ctx.workdir / TRAIN_TIMING, out["timing"])
-        return {"scalars": out["scalars"], "curves": out["curves"]}
+        return {"scalars": {**out["scalars"], **family_summary(out["scalars"])}, "curves": out["curves"]}
+
+
+def family_summary(scalars: dict) -> dict:
+    """The mean and the (population) standard deviation of the per-family held-out accuracies
+    (`heldout_accuracy/<family>`) in `scalars`, when there are at least two families; else nothing."""
+    import statistics
+
+    from suite.metrics import names as M
+
+    accs = [v for k, v in sorted(scalars.items()) if k.startswith("heldout_accuracy/")]
+    if len(accs) < 2:
+        return {}
+    return {M.FAMILY_ACCURACY_MEAN: sum(accs) / len(accs), M.FAMILY_ACCURACY_SPREAD: statistics.pstdev(accs)}
 
 
 def check_device(device: str, where: str) -> None:
@@ -139,8 +152,9 @@ class TinyRLRecipe(OnDevice):
             unknown = [f for f in getattr(self, name) if f not in FAMILIES]
             if unknown:
                 raise UserError(f"TinyRLRecipe.{name} has unknown families {unknown}; known: {', '.join(FAMILIES)}")
-        vocab = set(self.init.sft.families + self.init.sft.ood_families
-                    + (self.init.sft.web_families if self.init.sft.web_fraction else ()))
+        sft = self.init.sft
+        vocab = set(sft.families + sft.ood_families
+                    + (sft.web_families if sft.web_fraction or sft.web_examples else ()))
         missing = [f for f in self.rl_families + self.eval_families if f not in vocab]
         if missing:
             raise UserError(f"TinyRLRecipe: families {missing} are not in the SFT model's vocabulary (its families, "
@@ -167,6 +181,7 @@ class TinyRLRecipe(OnDevice):
         scalars = dict(result["scalars"])
         if self.eval_families:
             scalars.update(self.evaluate_final_policy(ctx.workdir / "policy.pt", seed))
+            scalars.update(family_summary(scalars))
         return {"scalars": scalars, "curves": result["curves"]}
 
     def evaluate_final_policy(self, policy_path, seed: int) -> dict:

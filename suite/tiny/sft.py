@@ -67,6 +67,15 @@ def build_dataset(cfg: SFTConfig, tok, seed: int) -> list[Example]:
         p = task.sample_problem(fam, rng)
         if task.split_of(p) == "train":
             examples.append(make_example(tok, p, traces.web_like(p, rng)))
+    # a fixed number of web-like examples: training-split problems of the web families in turn, drawn with their own
+    # generator (so the clean traces above do not depend on it), one unfiltered response each
+    web_rng = random.Random(f"sft-web|{seed}")
+    for i in range(cfg.web_examples):
+        fam = cfg.web_families[i % len(cfg.web_families)]
+        p = task.sample_problem(fam, web_rng)
+        while task.split_of(p) != "train":
+            p = task.sample_problem(fam, web_rng)
+        examples.append(make_example(tok, p, traces.web_like(p, web_rng)))
     return examples
 
 
@@ -118,7 +127,8 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
     configure_torch(device)
     t0 = time.perf_counter()
     workdir = Path(workdir)
-    tok = task.make_tokenizer(cfg.families + cfg.ood_families + (cfg.web_families if cfg.web_fraction else ()))
+    tok = task.make_tokenizer(cfg.families + cfg.ood_families
+                              + (cfg.web_families if cfg.web_fraction or cfg.web_examples else ()))
     data = build_dataset(cfg, tok, seed)
     sets = eval_sets(cfg)
     torch.manual_seed(seed)

@@ -6,7 +6,9 @@ torch; `suite.tiny.sft.SFTConfig` is the same class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from suite.recipes.base import OMIT_AT_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class SFTConfig:
     wrong_answer_rate: float = 0.0  # share of traces whose final answer is replaced by a wrong one (noisy references)
     web_fraction: float = 0.0  # share of extra "web-like" examples (other families, unfiltered, 30% wrong)
     web_families: tuple[str, ...] = ("solve",)
+    #: a fixed number of web-like examples (one unfiltered response of a random style to a training problem of a
+    #: `web_families` family, 30% wrong), added to the n_train x traces_per_problem clean ones; with n_train = 0 the
+    #: data is web-like only (§5.1's 100% WebInstruct arm)
+    web_examples: int = field(default=0, metadata=OMIT_AT_DEFAULT)
     # model (~0.1M params: the feasibility study's 0.2M point trains at ~20k tokens/s on one thread)
     n_layer: int = 2
     n_head: int = 4
@@ -60,9 +66,13 @@ class SFTConfig:
             if unknown:
                 raise UserError(f"SFTConfig.{f} has unknown families {unknown}; known: {', '.join(FAMILIES)}")
 
-        for f in ("n_train", "traces_per_problem", "steps", "batch_size", "eval_every", "eval_n"):
+        for f in ("traces_per_problem", "steps", "batch_size", "eval_every", "eval_n"):
             if getattr(self, f) < 1:
                 raise UserError(f"SFTConfig.{f} must be >= 1, got {getattr(self, f)}")
+        if self.web_examples < 0:
+            raise UserError(f"SFTConfig.web_examples must be >= 0, got {self.web_examples}")
+        if self.n_train < (0 if self.web_examples else 1):
+            raise UserError(f"SFTConfig.n_train must be >= 1 (or 0 with web_examples > 0), got {self.n_train}")
         for f in ("slip_rate", "give_up_rate", "recheck_rate", "wrong_answer_rate", "web_fraction"):
             if not 0.0 <= getattr(self, f) <= 1.0:
                 raise UserError(f"SFTConfig.{f} must be a probability in [0, 1], got {getattr(self, f)}")

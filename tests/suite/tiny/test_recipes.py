@@ -1,5 +1,6 @@
 """Tiny recipes through the real runner: SFT trains once per seed, RL starts from its checkpoint, reruns are equal."""
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -86,3 +87,68 @@ def test_smoke_overrides_reach_each_recipe_that_has_the_field_and_only_those():
 
     with pytest.raises(UserError, match="unknown recipe field 'rl'"):
         runner.plan_run([exp], "tiny", smoke=SMOKE_OVERRIDES, overrides={"rl.steps": "3"})
+
+
+def test_an_rl_recipe_trains_on_its_rl_families_and_scores_the_final_policy_on_its_eval_families(tmp_path):
+    sft = replace(SFT, sft=replace(SFT.sft, ood_families=("mixchain",)))
+    rl = replace(CLASSIC, init=sft, rl_families=("chain",), eval_families=("chain", "mixchain"))
+    exp = replace(EXP, id="eval-families", arms=(Arm("classic", "classic"),),
+                  scales={"tiny": ScaleSpec(recipes={"classic": rl}, seeds=(0,), checks=())})
+    summary, errors = runner.run([exp], "tiny", tmp_path / "run", progress=False)
+    assert errors == {}
+    arm = summary.experiments["eval-families"].arms["classic"]
+    got = json.loads(runner.RunLayout(tmp_path / "run").metrics_json(arm.recipe_hash, 0).read_text())["scalars"]
+    assert {"heldout_accuracy/chain", "heldout_accuracy/mixchain", M.OOD_ACCURACY, M.FAMILY_ACCURACY_MEAN,
+            M.FAMILY_ACCURACY_SPREAD} <= set(got)
+    assert got[M.OOD_ACCURACY] == got["heldout_accuracy/mixchain"]  # mixchain is the one family outside the SFT's
+    accs = [got["heldout_accuracy/chain"], got["heldout_accuracy/mixchain"]]
+    assert got[M.FAMILY_ACCURACY_MEAN] == pytest.approx(sum(accs) / 2)
+    assert got[M.FAMILY_ACCURACY_SPREAD] == pytest.approx(abs(accs[0] - accs[1]) / 2)
+
+
+def test_rl_and_eval_families_are_checked_against_the_sft_models_vocabulary():
+    from suite.errors import UserError
+
+    with pytest.raises(UserError, match="unknown families"):
+        replace(CLASSIC, eval_families=("algebra",))
+    with pytest.raises(UserError, match="not in the SFT model's vocabulary"):
+        replace(CLASSIC, rl_families=("seek",))  # the SFT saw `chain` only
+    assert CLASSIC.train_families == ("chain",)  # the default: the SFT families
+
+
+def test_fields_added_with_omit_at_default_leave_old_hashes_alone():
+    from suite.recipes import recipe_to_dict
+
+    plain = recipe_to_dict(CLASSIC)
+    assert "rl_families" not in plain and "eval_families" not in plain
+    assert "web_examples" not in plain["init"]["sft"]
+    assert recipe_hash(replace(CLASSIC, eval_families=("chain",))) != recipe_hash(CLASSIC)
+    assert recipe_hash(replace(SFT, sft=replace(SFT.sft, web_examples=3))) != recipe_hash(SFT)
+
+
+def test_web_examples_add_unfiltered_responses_of_the_web_families_and_leave_the_clean_traces_alone():
+    from suite.errors import UserError
+    from suite.tiny import task
+    from suite.tiny.sft import build_dataset
+
+    base = SFTConfig(families=("seek",), style="long", n_train=30, traces_per_problem=1, web_families=("chain",
+                                                                                                       "solve"))
+    tok = task.make_tokenizer(("seek", "chain", "solve"))
+    clean = build_dataset(base, tok, seed=0)
+    mixed = build_dataset(replace(base, web_examples=20), tok, seed=0)
+    assert len(clean) == 30 and len(mixed) == 50 and [e.ids for e in mixed[:30]] == [e.ids for e in clean]
+    first_words = {tok.decode(e.ids[1:3]).split()[0] for e in mixed[30:]}
+    assert first_words == {"chain", "solve"}
+    web_only = build_dataset(replace(base, n_train=0, web_examples=20), tok, seed=0)
+    assert [e.ids for e in web_only] == [e.ids for e in mixed[30:]]
+    with pytest.raises(UserError, match="n_train must be >= 1"):
+        replace(base, n_train=0)
+
+
+def test_family_summary_is_the_mean_and_population_sd_of_per_family_accuracies():
+    from suite.tiny.recipes import family_summary
+
+    got = family_summary({"heldout_accuracy/seek": 0.8, "heldout_accuracy/chain": 0.4, M.HELDOUT_ACCURACY: 0.8,
+                          M.OOD_ACCURACY: 0.4})
+    assert got == {M.FAMILY_ACCURACY_MEAN: pytest.approx(0.6), M.FAMILY_ACCURACY_SPREAD: pytest.approx(0.2)}
+    assert family_summary({"heldout_accuracy/seek": 0.8}) == {}
