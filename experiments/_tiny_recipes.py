@@ -12,6 +12,7 @@ from suite.rewards.settings import (
     COSINE_C,
     COSINE_DEFAULT,
     DEFAULT_GAMMAS,
+    SIMPLERL_FORMAT,
     SPEC_CLASSIC,
     SPEC_COSINE,
     SPEC_COSINE_REP,
@@ -217,3 +218,24 @@ def rl_t7_on_seek(init: TinySFTRecipe) -> TinyRLRecipe:
     """§5.1's RL "as in §3.2 on MATH train": takeaway-3.2's RL on `seek` prompts whatever the SFT data, the final
     policy scored on every MIX_EVAL family."""
     return replace(rl_t7(init), rl_families=("seek",), eval_families=MIX_EVAL)
+
+
+# --- §6: RL from a base model -------------------------------------------------------------------------------------------
+
+#: The base model: trained only on the task's "web text" (takeaway-5.1's 100% web-like arm, the same job): one
+#: unfiltered response of a random style to `seek`, `chain` and `solve` problems, 30% wrong. Its long-style `seek`
+#: responses recheck a try whenever it slipped (`recheck ... X wait`), so the behaviour is in the text it learned from
+#: at the rate web text would have it, in a third of the responses at most, never rewarded.
+BASE_MODEL = SFT_MIX_TINY["webit_sft"]
+
+#: §6.4's SFT: the base model fine-tuned on N = 32 / 16 = 2 clean emergent-search traces per problem (2,000 `seek`
+#: problems), two epochs (250 steps).
+SFT_FROM_BASE = TinySFTRecipe(replace(SFT_SCALING_TINY["long_n32"].sft), init=BASE_MODEL)
+
+#: §6.1's direct RL (SimpleRL, Table 15): PPO from the base model with the format reward (correct +1, wrong -0.5, no
+#: answer -1), no length rule, GAE lambda 0.95, gamma 1; the scale of the other §3 runs (250 iterations of 8 prompts x 4
+#: samples, updates of 16, limit 160), on `seek` prompts, scored on the same held-out problems as the base model.
+DIRECT_RL = replace(rl_t7(BASE_MODEL), rl=replace(T7_TINY, reward=RewardSpec(SIMPLERL_FORMAT), lam=0.95),
+                    rl_families=("seek",))
+#: §6.4's SFT + RL: takeaway-3.2's RL (cosine + repetition penalty) from SFT_FROM_BASE
+SFT_RL_FROM_BASE = rl_t7(SFT_FROM_BASE)

@@ -5,6 +5,7 @@ evidence in words, the p-value of its failing direction and the error the decisi
 | kind                   | question                                                              | typical role |
 |------------------------|-----------------------------------------------------------------------|--------------|
 | `directional`          | is arm B's metric higher than arm A's? (seeds, or one run's own SE)    | claim        |
+| `above_level`          | is one arm's metric above a fixed level (e.g. a behaviour present)?    | claim        |
 | `trend`                | does a curve rise / fall over a window? (seed slopes, or Newey-West)  | claim        |
 | `drawdown`             | does the curve collapse from its running peak (or stay stable)?       | claim        |
 | `reaches_fraction`     | does the curve reach a fraction of a limit (e.g. the context)?        | claim        |
@@ -29,6 +30,7 @@ from suite.checks.differences import (
     DifferenceInDifferencesAgreement,
 )
 from suite.checks.kinds import (
+    AboveLevel,
     Check,
     CheckResult,
     CurveBand,
@@ -41,7 +43,7 @@ from suite.checks.shapes import Drawdown, PlateauBelow, ReachesFraction, StaysBe
 from suite.checks.tables import table_agreement
 
 CHECK_KINDS: dict[str, type[Check]] = {}
-for _cls in (Directional, Trend, Drawdown, ReachesFraction, PlateauBelow, Turn, StaysBelowStart,
+for _cls in (Directional, AboveLevel, Trend, Drawdown, ReachesFraction, PlateauBelow, Turn, StaysBelowStart,
              DifferenceAgreement, ChangeAgreement, DifferenceInDifferences, DifferenceInDifferencesAgreement,
              ScalarTolerance, SeedAgreement, CurveBand):
     if _cls.kind in CHECK_KINDS:
@@ -49,7 +51,7 @@ for _cls in (Directional, Trend, Drawdown, ReachesFraction, PlateauBelow, Turn, 
     CHECK_KINDS[_cls.kind] = _cls
 
 __all__ = [
-    "CHECK_KINDS", "ChangeAgreement", "Check", "CheckResult", "CurveBand", "DifferenceAgreement",
+    "AboveLevel", "CHECK_KINDS", "ChangeAgreement", "Check", "CheckResult", "CurveBand", "DifferenceAgreement",
     "DifferenceInDifferences", "DifferenceInDifferencesAgreement", "Directional",
     "Drawdown", "PlateauBelow", "ReachesFraction", "ScalarTolerance", "SeedAgreement", "StaysBelowStart", "Trend",
     "Turn", "table_agreement",

@@ -316,6 +316,43 @@ class Directional(Check):
 
 # =====================================================================================================================
 @dataclass(frozen=True)
+class AboveLevel(Check):
+    """Claim that one arm's metric exceeds a fixed `level` (e.g. a behaviour is present at all: its rate is above 0),
+    one-sided one-sample t across seeds (or, for one run, its within-run standard error). pass: significantly above;
+    fail: significantly below; otherwise inconclusive. A level every seed equals exactly (no spread) decides by the
+    sign alone."""
+
+    kind: ClassVar[str] = "above_level"
+    arm: str = ""
+    level: float = 0.0
+    alpha: float = 0.05
+    reduce: Reduce = "last_quarter"
+
+    def arms(self):
+        return (self.arm,)
+
+    def evaluate(self, run, reference):
+        v = self._value_sample(run, self.arm, "run", self.reduce)
+        expected = f"{self.arm} > {_fmt(self.level)}"
+        diff = v.mean - self.level
+        if v.sd is not None and v.n >= 2:
+            se, df, basis = v.sd / math.sqrt(v.n), v.n - 1, f"seed spread ({v.n} seeds)"
+        elif v.within_se is not None:
+            se, df, basis = v.within_se, math.inf, "within-run standard error (one run)"
+        else:
+            return self._result(INCONCLUSIVE, v.mean, expected, f"one-sided test, alpha={self.alpha}",
+                                f"needs >= 2 seeds or one run with a within-run standard error (seeds: {v.n})")
+        _, p_greater, p_less = stats.t_test(diff, se, df)
+        verdict = PASS if p_greater < self.alpha else FAIL if p_less < self.alpha else INCONCLUSIVE
+        ev = (f"{self.arm}={_fmt(v.mean)} (n={v.n}) against {_fmt(self.level)}: difference {_fmt(diff)} ± {_fmt(se)} "
+              f"(SE); p(claimed)={p_greater:.3g}, p(opposite)={p_less:.3g}")
+        return CheckResult(self.name, self.kind, self.role, verdict, self.metric, self.arms(), v.mean, expected,
+                           f"one-sided one-sample {'z' if math.isinf(df) else 't'}, alpha={self.alpha}", ev,
+                           p_value=p_less, error_basis=basis)
+
+
+# =====================================================================================================================
+@dataclass(frozen=True)
 class Trend(Check):
     """Claim about a curve's direction over a window of training: the slope's confidence interval excludes 0 in the
     claimed direction (pass), in the other direction (fail), or straddles 0 (inconclusive). `window` is a pair of

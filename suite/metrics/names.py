@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from suite.metrics.keywords import KEYWORDS  # the five §6.1 keywords, each with rate and per-token metrics
 from suite.tiny.task import FAMILIES as TINY_FAMILIES  # the tiny families, each with a held-out accuracy metric
 
 Shape = Literal["scalar", "curve"]
@@ -123,6 +124,33 @@ SFT_TRAIN_TOKENS = _metric(
 OOD_ACCURACY_CURVE = _metric("ood_accuracy_curve", "fraction", True, "curve", "OOD-family accuracy every k steps")
 for _f in TINY_FAMILIES:
     _metric(f"heldout_accuracy/{_f}", "fraction", True, "scalar", f"held-out accuracy on the tiny family {_f}")
+
+# Keyword statistics of the tiny engine, both readings (the paper does not say which it used, §6.1): per-response
+# presence (share of responses with >= 1 occurrence, the paper's Figure 7 wording) and per-token frequency; as RL
+# curves over the rollouts of each step, and as scalars of an SFT model's final held-out evaluation
+def keyword_rate_curve(keyword: str) -> str:
+    return f"keyword_rate/{keyword}"
+
+
+def keyword_per_token_curve(keyword: str) -> str:
+    return f"keyword_per_token/{keyword}"
+
+
+def final_keyword_rate(keyword: str) -> str:
+    return f"final_keyword_rate/{keyword}"
+
+
+def final_keyword_per_token(keyword: str) -> str:
+    return f"final_keyword_per_token/{keyword}"
+
+
+for _k in KEYWORDS:
+    _metric(keyword_rate_curve(_k), "fraction", None, "curve", f"share of rollouts with >= 1 whole-word '{_k}'")
+    _metric(keyword_per_token_curve(_k), "count/token", None, "curve", f"whole-word '{_k}' per generated token")
+    _metric(final_keyword_rate(_k), "fraction", None, "scalar",
+            f"share of final held-out responses with >= 1 whole-word '{_k}'")
+    _metric(final_keyword_per_token(_k), "count/token", None, "scalar",
+            f"whole-word '{_k}' per token of the final held-out responses")
 FAMILY_ACCURACY_MEAN = _metric(
     "family_accuracy_mean", "fraction", True, "scalar",
     "mean of the held-out accuracies of every evaluated tiny family, in and out of domain alike (Table 2's AVG)",

@@ -41,14 +41,21 @@ class TinySFTRecipe(OnDevice):
 
     kind: ClassVar[str] = "tiny-sft"
     sft: SFTConfig = field(default_factory=SFTConfig)
+    #: start from this SFT job's model (e.g. a base model pretrained on the task language, §6.4) instead of a fresh
+    #: draw; the runner trains it first, once per seed
+    init: TinySFTRecipe | None = field(default=None, metadata=OMIT_AT_DEFAULT)
+
+    def dependencies(self):
+        return {"init": self.init} if self.init is not None else {}
 
     def run(self, seed: int, ctx: JobContext) -> dict:
         from suite.atomic import write_json_atomic
         from suite.tiny.sft import train_sft
 
         require_device(self.device)
+        start = ctx.dependencies["init"] / "checkpoint" if self.init is not None else None
         out = train_sft(self.sft, seed, ctx.workdir, progress=lambda step, _: ctx.report(step, self.sft.steps),
-                        device=self.device)
+                        device=self.device, init_checkpoint=start)
         # artifacts beside the checkpoint, for studies and for a person who wants to read the policy's answers:
         # the final evaluation's responses (deterministic) and the training throughput (wall-clock, so not a metric)
         write_json_atomic(ctx.workdir / FINAL_RESPONSES, out["records"])
@@ -99,11 +106,12 @@ def require_device(device: str) -> None:
 #: problems, RL of 8 steps of 8 prompts, held-out evaluation on 16 problems). A smoke run checks that a finding runs
 #: end to end and that every check reaches a verdict; its numbers mean nothing (against the stored reference, made with
 #: the full recipes, it deviates or is inconclusive).
-#: Each override reaches the recipes that have its field: `init.sft.*` an RL recipe's SFT start, `sft.*` an SFT arm.
+#: Each override reaches the recipes that have its field: `sft.*` an SFT arm, `init.sft.*` an RL recipe's SFT start
+#: (or an SFT arm's base model), `init.init.sft.*` the base model under an RL recipe's SFT start.
+_SMOKE_SFT = {"steps": "20", "eval_every": "20", "eval_n": "8", "n_train": "40", "traces_per_problem": "1"}
 SMOKE_OVERRIDES = {
-    "init.sft.steps": "20", "init.sft.eval_every": "20", "init.sft.eval_n": "8", "init.sft.n_train": "40",
-    "init.sft.traces_per_problem": "1", "n_train": "32", "rl.steps": "8", "rl.eval_every": "4", "rl.eval_size": "16",
-    "sft.steps": "20", "sft.eval_every": "20", "sft.eval_n": "8", "sft.n_train": "40", "sft.traces_per_problem": "1",
+    **{f"{prefix}sft.{k}": v for prefix in ("", "init.", "init.init.") for k, v in _SMOKE_SFT.items()},
+    "n_train": "32", "rl.steps": "8", "rl.eval_every": "4", "rl.eval_size": "16",
 }
 
 #: RL training prompts per family at most (500 unless named): `seek` has ~3,000 distinct training problems.

@@ -74,6 +74,21 @@ def response_statistics(records: Sequence[dict]) -> dict[str, float]:
     }
 
 
+def keyword_statistics(records: Sequence[dict]) -> dict[str, float]:
+    """Both readings of each §6.1 keyword's frequency over `sample_responses` records: the share of responses with
+    >= 1 whole-word occurrence, and occurrences per generated token (metric names from suite.metrics.names)."""
+    from suite.metrics import names as M
+    from suite.metrics.keywords import KEYWORDS, keyword_counts
+
+    counts = [keyword_counts(r["text"]) for r in records]
+    n, tokens = max(len(records), 1), max(sum(r["length"] for r in records), 1)
+    out = {}
+    for k in KEYWORDS:
+        out[M.final_keyword_rate(k)] = sum(c[k] > 0 for c in counts) / n
+        out[M.final_keyword_per_token(k)] = sum(c[k] for c in counts) / tokens
+    return out
+
+
 def budget_forced(model: TinyGPT, tok, problems: Sequence[Problem], seeds: Sequence[int], budget: int, *,
                   temperature: float = 0.7, top_p: float = 0.95) -> list[tuple[list[int], str, bool]]:
     """Budget forcing (as in s1, Muennighoff et al. 2025): let the policy think for at most `budget` tokens; a response

@@ -27,7 +27,7 @@ from suite.metrics import names as M
 from suite.tiny import task, traces
 from suite.tiny.guards import require_finite
 from suite.tiny.model import TinyGPT, TinyGPTConfig, save_checkpoint
-from suite.tiny.sampling import prompt_ids, response_statistics, sample_responses
+from suite.tiny.sampling import keyword_statistics, prompt_ids, response_statistics, sample_responses
 from suite.tiny.sft_config import SFTConfig
 
 
@@ -120,10 +120,31 @@ def lr_at(step: int, cfg: SFTConfig) -> float:
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
 
 
+def initial_model(cfg: SFTConfig, tok, seed: int, init_checkpoint: str | Path | None) -> TinyGPT:
+    """A fresh TinyGPT drawn from `seed` (on the CPU), or the weights of `init_checkpoint` (SFT from a base model,
+    §6.4), which must have the architecture `cfg` names and the same vocabulary."""
+    from suite.errors import UserError
+    from suite.tiny.model import load_checkpoint
+
+    torch.manual_seed(seed)
+    if init_checkpoint is None:
+        return TinyGPT(model_config(cfg, tok.vocab_size))
+    model, init_tok, _ = load_checkpoint(init_checkpoint)
+    if model.config != model_config(cfg, tok.vocab_size):
+        raise UserError(f"the SFT start {init_checkpoint} has architecture {model.config}, but the SFT config asks for "
+                        f"{model_config(cfg, tok.vocab_size)}", where="SFT init")
+    if init_tok != tok:
+        raise UserError(f"the SFT start {init_checkpoint} has another vocabulary than the SFT data's families",
+                        where="SFT init")
+    return model
+
+
 def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
-              progress: Callable[[int, dict], None] | None = None, device: str = "cpu") -> dict:
+              progress: Callable[[int, dict], None] | None = None, device: str = "cpu",
+              init_checkpoint: str | Path | None = None) -> dict:
     """Train and evaluate on `device` ("cpu", or "cuda" for the `gpu` scale); the initial weights, the data and every
-    sampling seed are the same on every device, so a device changes the arithmetic only."""
+    sampling seed are the same on every device, so a device changes the arithmetic only. With `init_checkpoint`,
+    training starts from that model's weights instead of a fresh draw."""
     configure_torch(device)
     t0 = time.perf_counter()
     workdir = Path(workdir)
@@ -131,8 +152,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
                               + (cfg.web_families if cfg.web_fraction or cfg.web_examples else ()))
     data = build_dataset(cfg, tok, seed)
     sets = eval_sets(cfg)
-    torch.manual_seed(seed)
-    model = TinyGPT(model_config(cfg, tok.vocab_size)).to(device)  # initialised on the CPU, then moved
+    model = initial_model(cfg, tok, seed, init_checkpoint).to(device)  # on the CPU, then moved
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
@@ -203,6 +223,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
     }
     for f, s in summ.items():
         scalars[f"heldout_accuracy/{f}"] = s["accuracy"]
+    scalars.update(keyword_statistics([r for f in cfg.families for r in final[f]]))  # in-domain responses
     wall = time.perf_counter() - t0
     save_checkpoint(workdir / "checkpoint", model, tok,
                     {"sft_config": asdict(cfg), "seed": seed, "scalars": scalars})

@@ -11,14 +11,30 @@ import numpy as np
 import torch
 
 from suite.rewards import outcome, repetition, returns  # the one implementation of every reward and return
-from suite.rewards.settings import ClassicRewardSetting, RewardSpec
+from suite.rewards.settings import ClassicRewardSetting, FormatRewardSetting, RewardSpec
 
 
-def outcome_scores(spec: RewardSpec, gen_lens: list[int], max_len: int, correct: list[bool]) -> torch.Tensor:
+#: the exceed margin of a reward without a length rule (SimpleRL's format reward): used for the logged exceed rate only
+DEFAULT_MARGIN = 16
+
+
+def exceed_margin(spec: RewardSpec) -> int:
+    """The margin of the exceed rule the logs use: the outcome reward's own, or DEFAULT_MARGIN when it has none."""
+    return getattr(spec.outcome, "margin", DEFAULT_MARGIN)
+
+
+def outcome_scores(spec: RewardSpec, gen_lens: list[int], max_len: int, correct: list[bool],
+                   answered: list[bool] | None = None) -> torch.Tensor:
     """Sequence-level outcome reward per sample, (B,). The exceed rule (gen_len + margin >= max_len) lives inside the
-    reward function, so a truncated sample (no EOS, gen_len = max_len) always gets the exceed penalty."""
-    fn = outcome.classic_reward if isinstance(spec.outcome, ClassicRewardSetting) else outcome.cosine_reward
+    classic and cosine reward functions, so a truncated sample (no EOS, gen_len = max_len) always gets the exceed
+    penalty; SimpleRL's format reward (§6) has no length rule and reads `answered` (a final answer was extracted)."""
     kw = spec.outcome.kwargs()
+    if isinstance(spec.outcome, FormatRewardSetting):
+        if answered is None:
+            raise ValueError("the format reward needs `answered` per sample")
+        return torch.tensor([outcome.format_reward(a, c, **kw) for a, c in zip(answered, correct)],
+                            dtype=torch.float32)
+    fn = outcome.classic_reward if isinstance(spec.outcome, ClassicRewardSetting) else outcome.cosine_reward
     return torch.tensor([float(fn(n, max_len, c, **kw)) for n, c in zip(gen_lens, correct)], dtype=torch.float32)
 
 

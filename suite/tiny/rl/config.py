@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, fields
 
 from suite.errors import UserError
 from suite.recipes.base import validate_fields
-from suite.rewards.settings import SPEC_COSINE, ClassicRewardSetting, CosineRewardSetting, RewardSpec
+from suite.rewards.settings import (
+    SPEC_COSINE,
+    ClassicRewardSetting,
+    CosineRewardSetting,
+    FormatRewardSetting,
+    RewardSpec,
+)
 
 ALGORITHMS = ("ppo", "grpo", "reinforce++")
 
@@ -62,8 +68,8 @@ class RLConfig:
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
             raise UserError(f"unknown RL algorithm {self.algorithm!r}; known: {', '.join(ALGORITHMS)}")
-        if not isinstance(self.reward.outcome, (CosineRewardSetting, ClassicRewardSetting)):
-            raise UserError("the tiny RL engine supports cosine and classic outcome rewards, "
+        if not isinstance(self.reward.outcome, (CosineRewardSetting, ClassicRewardSetting, FormatRewardSetting)):
+            raise UserError("the tiny RL engine supports cosine, classic and format (SimpleRL) outcome rewards, "
                             f"not {self.reward.outcome.name!r}")
         if self.lam != 1.0 and len(self.reward.gammas) > 1:
             # Same assertion as the official fork: "Only lambda = 1 is supported with multiple gammas".

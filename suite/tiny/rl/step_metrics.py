@@ -27,7 +27,7 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
                     repetition_ngram_size: int) -> dict[str, float | None]:
     """Scalars for one rollout batch. `scores` (B,) outcome rewards; `repetition` (B, T) dense penalty or None;
     `kl`, `entropy` (B, T) per-token k1 KL to the reference and policy entropy at rollout time."""
-    from suite.metrics.keywords import keyword_counts
+    from suite.metrics.keywords import KEYWORDS, keyword_counts
     from suite.metrics.repetition import repetition_ratio
 
     lens = r.lengths.tolist()
@@ -51,5 +51,10 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
                                        for i, n in enumerate(lens)]),
         names.WAIT_COUNT: _mean([float(c["wait"]) for c in counts]),
         names.ALTERNATIVELY_CURVE: _mean([float(c["alternatively,"]) for c in counts]),
+        names.KEYWORD_RECHECK: _mean([float(c["recheck"]) for c in counts]),
     }
+    n_tokens = max(sum(lens), 1)
+    for k in KEYWORDS:  # both readings of a keyword's frequency (suite.metrics.names, "Keyword statistics")
+        out[names.keyword_rate_curve(k)] = _mean([float(c[k] > 0) for c in counts])
+        out[names.keyword_per_token_curve(k)] = sum(c[k] for c in counts) / n_tokens
     return out

@@ -33,6 +33,7 @@ import torch
 from suite.determinism import configure_torch
 from suite.metrics import names
 from suite.metrics.length import exceeded
+from suite.rewards.settings import FormatRewardSetting
 from suite.tiny.guards import require_finite
 from suite.tiny.rl import advantages as adv_mod
 from suite.tiny.rl.config import RLConfig
@@ -48,6 +49,7 @@ from suite.tiny.rl.rollout import (
     score_tokens,
 )
 from suite.tiny.rl.step_metrics import rollout_metrics
+from suite.verify.extract import extract_answer
 
 Progress = Callable[[int, dict], None]
 RL_TIMING = "rl_timing.json"  # in an RL job's workdir: wall-clock throughput (not a metric)
@@ -128,7 +130,7 @@ def evaluate_heldout(policy, generate, tokenizer, problems, prompt_ids, verify, 
     r = _rollout(policy, generate, tokenizer, problems, prompt_ids, verify, max_new_tokens=cfg.max_new_tokens,
                  temperature=cfg.eval_temperature, top_p=cfg.eval_top_p,
                  seeds=row_seeds(seed, EVAL_SEED_STEP, len(problems)))
-    margin = cfg.reward.outcome.margin
+    margin = adv_mod.exceed_margin(cfg.reward)
     return {
         names.HELDOUT_ACCURACY_CURVE: float(np.mean(r.correct)),
         names.HELDOUT_RESPONSE_LENGTH: float(r.lengths.float().mean()),
@@ -160,7 +162,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
     train_prompt_ids = [list(encode_prompt(tokenizer, p)) for p in train_problems]
     eval_set = list(eval_problems)[: cfg.eval_size]
     eval_prompt_ids = [list(encode_prompt(tokenizer, p)) for p in eval_set]
-    spec, max_len, margin = cfg.reward, cfg.max_new_tokens, cfg.reward.outcome.margin
+    spec, max_len, margin = cfg.reward, cfg.max_new_tokens, adv_mod.exceed_margin(cfg.reward)
 
     curves: dict[str, dict[str, list]] = {}
 
@@ -198,7 +200,9 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         r = dataclasses.replace(r, tokens=r.tokens[:, :width], mask=r.mask[:, :width], logp=r.logp[:, :width],
                                 entropy=r.entropy[:, :width])
         tokens, mask = r.tokens, r.mask
-        scores = adv_mod.outcome_scores(spec, r.lengths.tolist(), max_len, r.correct).to(device)
+        answered = ([extract_answer(t) is not None for t in r.texts]
+                    if isinstance(spec.outcome, FormatRewardSetting) else None)
+        scores = adv_mod.outcome_scores(spec, r.lengths.tolist(), max_len, r.correct, answered).to(device)
         rep = adv_mod.repetition_penalties(spec, tokens, r.lengths)
         rep = rep.to(device) if rep is not None else None
         with torch.no_grad():

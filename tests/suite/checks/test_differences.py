@@ -138,3 +138,20 @@ def test_difference_in_differences_agreement_fails_when_the_pairs_are_swapped():
     r1 = DID_AGREE.evaluate(single, ref)
     assert r1.verdict == PASS and "reference seed spread" in r1.error_basis
     assert DID_AGREE.evaluate(obs, None).verdict == INCONCLUSIVE
+
+
+# --- a fixed level ------------------------------------------------------------------------------------------------------
+
+from suite.checks import AboveLevel  # noqa: E402
+
+
+def test_above_level_passes_fails_and_matches_a_hand_computed_p():
+    check = AboveLevel("present", M.HELDOUT_ACCURACY, arm="lo", level=0.5)
+    obs = {"lo": ArmObservations({M.HELDOUT_ACCURACY: scal(2, 3, 4)})}  # mean 3, sd 1, SE 1/sqrt(3), df 2
+    r = check.evaluate(obs, None)  # t = 2.5 sqrt(3) = 4.33: one-sided p 0.025
+    assert r.verdict == PASS and r.p_value == pytest.approx(sps.t(2).cdf(2.5 * 3**0.5), rel=1e-9)
+    # t = 1.5 sqrt(3) = 2.60 is one-sided p 0.061 with 2 df: not enough either way
+    assert AboveLevel("x", M.HELDOUT_ACCURACY, arm="lo", level=1.5).evaluate(obs, None).verdict == INCONCLUSIVE
+    assert AboveLevel("x", M.HELDOUT_ACCURACY, arm="lo", level=5.5).evaluate(obs, None).verdict == FAIL
+    one = {"lo": ArmObservations({M.HELDOUT_ACCURACY: scal(2)})}
+    assert AboveLevel("x", M.HELDOUT_ACCURACY, arm="lo").evaluate(one, None).verdict == INCONCLUSIVE

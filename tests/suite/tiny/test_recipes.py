@@ -152,3 +152,16 @@ def test_family_summary_is_the_mean_and_population_sd_of_per_family_accuracies()
                           M.OOD_ACCURACY: 0.4})
     assert got == {M.FAMILY_ACCURACY_MEAN: pytest.approx(0.6), M.FAMILY_ACCURACY_SPREAD: pytest.approx(0.2)}
     assert family_summary({"heldout_accuracy/seek": 0.8}) == {}
+
+
+def test_keyword_statistics_give_the_share_of_responses_and_the_rate_per_token():
+    from suite.tiny.sampling import keyword_statistics
+
+    records = [{"text": "try 3 : X recheck 3 : X wait recheck 4", "length": 10},
+               {"text": "answer \\boxed{ 3 }", "length": 5}, {"text": "Wait , waiting", "length": 5}]
+    got = keyword_statistics(records)
+    assert got[M.final_keyword_rate("recheck")] == pytest.approx(1 / 3)
+    assert got[M.final_keyword_per_token("recheck")] == pytest.approx(2 / 20)
+    assert got[M.final_keyword_rate("wait")] == pytest.approx(2 / 3)  # case-insensitive, whole words only
+    assert got[M.final_keyword_per_token("wait")] == pytest.approx(2 / 20)
+    assert got[M.final_keyword_rate("retry")] == 0.0

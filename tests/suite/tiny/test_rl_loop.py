@@ -144,3 +144,26 @@ def test_non_finite_or_out_of_range_settings_are_refused_at_construction():
                 dict(top_p=1.5), dict(critic_lr=0.0)):
         with pytest.raises(UserError):
             replace(SMALL, **bad)
+
+
+def test_the_format_reward_of_direct_rl_pays_by_answer_and_correctness_and_trains():
+    from suite.rewards.settings import SIMPLERL_FORMAT
+    from suite.tiny.rl import advantages as A
+
+    spec = RewardSpec(SIMPLERL_FORMAT)
+    got = A.outcome_scores(spec, [5, 5, 5, 24], 24, [True, False, False, False], [True, True, False, False]).tolist()
+    assert got == [1.0, -0.5, -1.0, -1.0]  # no length rule: a truncated answerless sample is "no answer"
+    with pytest.raises(ValueError, match="needs `answered`"):
+        A.outcome_scores(spec, [5], 24, [True])
+    out, _ = _run(replace(SMALL, reward=spec), seed=0)
+    # a random model rarely writes a boxed answer: every sample scores -1 at first
+    assert out["curves"][names.REWARD_OUTCOME]["value"][0] == pytest.approx(-1.0)
+
+
+def test_keyword_curves_give_both_readings_of_each_keyword():
+    from suite.metrics.keywords import KEYWORDS
+
+    out, _ = _run(SMALL, seed=0)
+    for k in KEYWORDS:
+        assert names.keyword_rate_curve(k) in out["curves"] and names.keyword_per_token_curve(k) in out["curves"]
+    assert names.KEYWORD_RECHECK in out["curves"]
