@@ -1,0 +1,46 @@
+"""Every check of a finished run as one Markdown table: each finding's two verdicts, then each check's role, verdict,
+observed value and the p-value of its failing direction.
+
+    python -m studies.verdict_table --run runs/tiny [--out FILE.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from studies.runs import emit, main_guard
+from suite import runner, verdicts
+
+
+def _num(x) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
+
+
+def to_markdown(run_dir: Path) -> str:
+    summary = runner.read_summary(run_dir)
+    ran = {i: e for i, e in summary.experiments.items() if e.status == verdicts.RAN}
+    lines = ["| finding | claim verdict | reproduction verdict |", "|---|---|---|"]
+    lines += [f"| {i} | {e.claim_verdict} | {e.reproduction_verdict} |" for i, e in ran.items()]
+    lines += ["", "| finding | role | check | verdict | observed | p (failing direction) |", "|---|---|---|---|---|---|"]
+    for i, e in ran.items():
+        for c in e.checks or ():
+            p = "" if c.p_value is None else f"{c.p_value:.3g}"
+            lines.append(f"| {i} | {c.role} | {c.name} | {c.verdict} | {_num(c.observed)} | {p} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--run", type=Path, required=True, help="a finished run directory")
+    ap.add_argument("--out", type=Path, help="also write the table here")
+    args = ap.parse_args(argv)
+    emit(to_markdown(args.run), args.out)
+
+
+if __name__ == "__main__":
+    main_guard(main)
