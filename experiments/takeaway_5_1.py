@@ -82,7 +82,7 @@ EXPERIMENT = Experiment(
                 "web-like; every arm 16,000 examples, two epochs.",
                 "Table 2's four benchmarks are four families: `seek` (MATH-500's place), `chain` and `solve` "
                 "(covered by the web-like data only), `seekswap` (the same equations written `b + a * x`, in no "
-                "arm's data); AVG is their mean, 512 held-out problems each.",
+                "arm's data); AVG is their mean, over 512 held-out problems each (`solve`: 128 of its 160).",
                 "RL is takeaway-3.2's scaled Table 7 run on `seek` prompts for every arm.",
                 "Table 2's pattern is also read as 'balanced' = the mix within 3 points of the better pure arm on "
                 "each side, not as the smallest spread across families, which Table 2 itself does not show.",

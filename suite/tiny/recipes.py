@@ -127,7 +127,7 @@ def rl_problem_sets(families: tuple[str, ...], n_train: int, n_eval: int, *, see
     for f in families:
         share = n_train // len(families)
         train += task.make_split(f, "train", min(RL_PROMPT_CAP.get(f, 500), share), seed=seed)
-        heldout += task.make_split(f, "heldout", n_eval // len(families), seed=seed)
+        heldout += task.make_split(f, "heldout", task.eval_size(f, n_eval // len(families)), seed=seed)
     return train, heldout
 
 
@@ -204,7 +204,7 @@ class TinyRLRecipe(OnDevice):
         policy = policy.to(self.device).eval()
         out = {}
         for f in self.eval_families:
-            problems = task.make_split(f, "heldout", self.rl.eval_size, seed=self.problem_seed)
+            problems = task.make_split(f, "heldout", task.eval_size(f, self.rl.eval_size), seed=self.problem_seed)
             records = sample_responses(policy, tok, problems, temperature=self.rl.eval_temperature,
                                        top_p=self.rl.eval_top_p, max_new_tokens=self.rl.max_new_tokens,
                                        seed=seed + 7919 * self.rl.steps)

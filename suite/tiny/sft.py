@@ -97,9 +97,9 @@ def collate(batch: Sequence[Example], pad_id: int) -> tuple[torch.Tensor, torch.
 
 def eval_sets(cfg: SFTConfig) -> dict[str, list[task.Problem]]:
     """Fixed evaluation problems (independent of the training seed): held-out in-domain and OOD families."""
-    sets = {f: task.make_split(f, "heldout", cfg.eval_n, seed=12345) for f in cfg.families}
+    sets = {f: task.make_split(f, "heldout", task.eval_size(f, cfg.eval_n), seed=12345) for f in cfg.families}
     for f in cfg.ood_families:
-        sets[f] = task.make_split(f, "heldout", cfg.eval_n, seed=12345)
+        sets[f] = task.make_split(f, "heldout", task.eval_size(f, cfg.eval_n), seed=12345)
     return sets
 
 

@@ -164,6 +164,13 @@ def sample_problem(family: str, rng: random.Random, difficulty: int | None = Non
 # its four ranges), of which a quarter are held out.
 HELDOUT_BUCKETS = {"chain": 5, "solve": 20, "mixchain": 5, "seek": 25, "seekswap": 25}
 TRAIN_POOL = {"solve": 500}  # of ~600 distinct training-split `solve` problems; SFT draws at most this many
+#: held-out problems an evaluation draws at most per family: `solve` has 160 distinct held-out problems (of 762)
+EVAL_CAP = {"solve": 128}
+
+
+def eval_size(family: str, n: int) -> int:
+    """How many held-out problems of `family` an evaluation asking for `n` draws: n, capped by EVAL_CAP."""
+    return min(n, EVAL_CAP.get(family, n))
 
 
 def split_of(problem: Problem) -> str:

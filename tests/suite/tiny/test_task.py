@@ -89,3 +89,12 @@ def test_noisy_answer_makes_the_trace_wrong_at_the_given_rate():
     probs = make_split("chain", "train", 400, seed=0)
     wrong = sum(not verify(p, traces.noisy_answer(trace(p, "short", rng), rng, 0.25).text) for p in probs)
     assert 60 <= wrong <= 140
+
+
+def test_an_evaluation_of_solve_draws_at_most_128_of_its_160_held_out_problems():
+    from suite.tiny.task import eval_size, make_split
+
+    assert eval_size("solve", 512) == 128 and eval_size("seek", 512) == 512 and eval_size("solve", 64) == 64
+    assert len(make_split("solve", "heldout", eval_size("solve", 512), seed=12345)) == 128
+    with pytest.raises(ValueError, match="could not draw 512 distinct solve/heldout problems"):
+        make_split("solve", "heldout", 512, seed=12345)
