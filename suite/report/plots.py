@@ -15,6 +15,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # no display needed; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 from suite.metrics import names as M  # noqa: E402
@@ -167,6 +168,7 @@ def scaling_plot(er) -> Plot | None:
                 ax.scatter(np.full(len(vals), x), vals, s=10, color=color, alpha=0.35)
             ax.plot([p[0] for p in pts], [p[1].mean for p in pts], "-o", color=color, label=name)
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # labelled minor ticks overlap on short axes
         ax.set_xlabel(f"{SCALING_X} [{_unit(SCALING_X)}]")
         ax.set_ylabel(f"{y} [{_unit(y)}]")
         ax.grid(alpha=0.3, which="both")
