@@ -22,6 +22,7 @@ from suite.metrics import names as M  # noqa: E402
 from suite.metrics.names import CATALOG  # noqa: E402
 
 MAX_CURVE_PLOTS = 6
+SCALAR_PANELS_PER_ROW = 6  # the per-seed scalars figure wraps into rows of this many panels
 
 Plot = tuple[str, bytes]  # (caption, PNG bytes)
 
@@ -193,10 +194,14 @@ def experiment_plots(er) -> list[Plot]:
         plots.append(scaling)
     scalar_names = sorted({n for arm in er.observations.values() for n in arm.scalars if n != "wall_time_s"})
     if scalar_names:
-        fig, axes = plt.subplots(1, len(scalar_names), figsize=(max(3.0, 2.6 * len(scalar_names)), 3.2), squeeze=False)
+        cols = min(SCALAR_PANELS_PER_ROW, len(scalar_names))
+        rows = -(-len(scalar_names) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(max(3.0, 2.6 * cols), 3.2 * rows), squeeze=False)
         has_reference = False
-        for ax, name in zip(axes[0], scalar_names):
+        for ax, name in zip(axes.flat, scalar_names):
             has_reference |= _scalar_panel(ax, er, name, [a for a, o in er.observations.items() if name in o.scalars])
+        for ax in list(axes.flat)[len(scalar_names):]:
+            ax.set_visible(False)
         fig.suptitle(f"{er.id}: per-seed values", fontsize=9)
         plots.append((f"scalars per arm ({', '.join(scalar_names)}): {_scalar_caption(has_reference)}", _png(fig)))
     return plots
