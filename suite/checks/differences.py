@@ -148,23 +148,29 @@ def _did_parts(samples):
 
 
 @dataclass(frozen=True)
-class DifferenceInDifferences(Check):
+class _TwoPairs(Check):
+    """The four arms of a difference in differences: a treated pair and a control pair, each before and after."""
+
+    treated_before: str = ""
+    treated_after: str = ""
+    control_before: str = ""
+    control_after: str = ""
+    alpha: float = 0.05
+    reduce: Reduce = "last_quarter"
+
+    def arms(self):
+        return (self.treated_before, self.treated_after, self.control_before, self.control_after)
+
+
+@dataclass(frozen=True)
+class DifferenceInDifferences(_TwoPairs):
     """Claim that one arm pair changes more than another: (treated_after - treated_before) - (control_after -
     control_before) > min_effect, one-sided Welch-Satterthwaite across seeds (e.g. RL's gain from a long-CoT SFT
     start minus its gain from a short-CoT start). pass: significant in the claimed direction; fail: significant in
     the opposite direction (below min_effect); otherwise inconclusive."""
 
     kind: ClassVar[str] = "difference_in_differences"
-    treated_before: str = ""
-    treated_after: str = ""
-    control_before: str = ""
-    control_after: str = ""
-    alpha: float = 0.05
     min_effect: float = 0.0
-    reduce: Reduce = "last_quarter"
-
-    def arms(self):
-        return (self.treated_before, self.treated_after, self.control_before, self.control_after)
 
     def evaluate(self, run, reference):
         samples = _did_samples(self, run, "run")
@@ -188,22 +194,13 @@ class DifferenceInDifferences(Check):
 
 
 @dataclass(frozen=True)
-class DifferenceInDifferencesAgreement(Check):
+class DifferenceInDifferencesAgreement(_TwoPairs):
     """The run's difference in differences agrees with the reference's (two-sided, both sides' seed spread; a run
     with one seed per arm borrows the reference's spread). A run whose treated and control pairs are swapped has the
     opposite effect and fails when the reference resolves it."""
 
     kind: ClassVar[str] = "difference_in_differences_agreement"
-    treated_before: str = ""
-    treated_after: str = ""
-    control_before: str = ""
-    control_after: str = ""
-    alpha: float = 0.05
-    reduce: Reduce = "last_quarter"
     role: str = REPRODUCTION
-
-    def arms(self):
-        return (self.treated_before, self.treated_after, self.control_before, self.control_after)
 
     def evaluate(self, run, reference):
         samples = _did_samples(self, run, "run")
