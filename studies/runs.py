@@ -75,7 +75,7 @@ def replan(run_dir: Path, ids: Sequence[str] | None = None, package: str = "expe
                         where=str(run_dir))
     plan = runner.plan_run(select(discover(package), ran, summary.scale), summary.scale,
                            seeds=tuple(info["seeds"]) if info.get("seeds") else None,
-                           overrides=info.get("overrides") or {})
+                           overrides=info.get("overrides") or {}, smoke=info.get("smoke") or None)
     for pe in plan.experiments:
         for arm, a in summary.experiments[pe.experiment.id].arms.items():
             if pe.arm_hashes[arm] != a.recipe_hash:

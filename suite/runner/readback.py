@@ -135,8 +135,8 @@ def read_recipe(run_dir: Path, recipe_hash: str) -> dict:
 
 
 def read_run_info(run_dir: Path) -> dict:
-    """run.json (what was asked: scale, experiments, seeds, overrides, jobs, executor, command, started,
-    references_root), or
+    """run.json (what was asked: scale, experiments, seeds, overrides, smoke overrides, jobs, executor, command,
+    started, references_root), or
     {} for a run directory without one."""
     path = RunLayout(run_dir).run_json
     if not path.exists():
@@ -154,6 +154,7 @@ _RUN_INFO_FIELDS = {
     "experiments": (list, "a list of experiment ids"),
     "seeds": ((list, type(None)), "a list of seeds or null"),
     "overrides": (dict, "an object"),
+    "smoke": (dict, "an object"),
     "jobs": (int, "an integer"),
     "executor": (str, "a string"),
     "command": (str, "a string"),
