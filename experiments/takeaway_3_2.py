@@ -26,45 +26,30 @@ from suite.metrics import names as M
 
 TINY_LONG_SFT = SFT_SCALING_TINY["long_n256"]  # = takeaway-3.1's long_n256 at tiny scale: one shared job per seed
 TINY_SHORT_SFT = SFT_SCALING_TINY["short_n256"]
-RL_GAIN = dict(treated_before="long_sft", treated_after="long_sft_rl", control_before="short_sft",
-               control_after="short_sft_rl")
+def rl_gain_checks(long: str, short: str, label: str = "") -> tuple:
+    """The claim and its reproduction twins for one pair of starts: arms `<long>`, `<long>_rl`, `<short>`,
+    `<short>_rl`; check names begin with `label`."""
+    gain = dict(treated_before=long, treated_after=f"{long}_rl", control_before=short, control_after=f"{short}_rl")
+    acc = M.HELDOUT_ACCURACY
+    return (
+        DifferenceInDifferences(f"{label}RL gains more from the long-CoT start than from the short-CoT start", acc,
+                                **gain),
+        Directional(f"{label}RL improves the long-CoT SFT model", acc, lower=long, higher=f"{long}_rl"),
+        # short_rl - short < 3 points, one-sided: written as short - short_rl > -3 points
+        Directional(f"{label}the short-CoT SFT model is almost the same after RL (gain below 3 points)", acc,
+                    lower=f"{short}_rl", higher=short, min_effect=-NON_INFERIORITY),
+        DifferenceInDifferencesAgreement(f"{label}the difference in RL gains agrees", acc, **gain),
+        DifferenceAgreement(f"{label}RL's gain from the long-CoT start agrees", acc, lower=long, higher=f"{long}_rl"),
+        DifferenceAgreement(f"{label}RL's gain from the short-CoT start agrees", acc, lower=short,
+                            higher=f"{short}_rl"),
+        DifferenceAgreement(f"{label}long - short after RL agrees", acc, lower=f"{short}_rl", higher=f"{long}_rl"),
+    )
 
-TINY_CHECKS = (
-    DifferenceInDifferences("RL gains more from the long-CoT start than from the short-CoT start",
-                            M.HELDOUT_ACCURACY, **RL_GAIN),
-    Directional("RL improves the long-CoT SFT model", M.HELDOUT_ACCURACY, lower="long_sft", higher="long_sft_rl"),
-    # short_sft_rl - short_sft < 3 points, one-sided: written as short_sft - short_sft_rl > -3 points
-    Directional("the short-CoT SFT model is almost the same after RL (gain below 3 points)", M.HELDOUT_ACCURACY,
-                lower="short_sft_rl", higher="short_sft", min_effect=-NON_INFERIORITY),
-    DifferenceInDifferencesAgreement("the difference in RL gains agrees", M.HELDOUT_ACCURACY, **RL_GAIN),
-    DifferenceAgreement("RL's gain from the long-CoT start agrees", M.HELDOUT_ACCURACY, lower="long_sft",
-                        higher="long_sft_rl"),
-    DifferenceAgreement("RL's gain from the short-CoT start agrees", M.HELDOUT_ACCURACY, lower="short_sft",
-                        higher="short_sft_rl"),
-    DifferenceAgreement("long - short after RL agrees", M.HELDOUT_ACCURACY, lower="short_sft_rl",
-                        higher="long_sft_rl"),
-)
 
+TINY_CHECKS = rl_gain_checks("long_sft", "short_sft")
 # The same comparison from 3.1's N = 8 models (long 0.668, short 0.398 held-out), where RL has room: declared (v6) after
 # the N = 16 run showed its long start at the ceiling (0.966) and before these arms ran; the checks above stay
-RL_GAIN_N8 = dict(treated_before="long_n128_sft", treated_after="long_n128_sft_rl", control_before="short_n128_sft",
-                  control_after="short_n128_sft_rl")
-TINY_CHECKS_N8 = (
-    DifferenceInDifferences("from N = 8: RL gains more from the long-CoT start than from the short-CoT start",
-                            M.HELDOUT_ACCURACY, **RL_GAIN_N8),
-    Directional("from N = 8: RL improves the long-CoT SFT model", M.HELDOUT_ACCURACY, lower="long_n128_sft",
-                higher="long_n128_sft_rl"),
-    Directional("from N = 8: the short-CoT SFT model is almost the same after RL (gain below 3 points)",
-                M.HELDOUT_ACCURACY, lower="short_n128_sft_rl", higher="short_n128_sft", min_effect=-NON_INFERIORITY),
-    DifferenceInDifferencesAgreement("from N = 8: the difference in RL gains agrees", M.HELDOUT_ACCURACY,
-                                     **RL_GAIN_N8),
-    DifferenceAgreement("from N = 8: RL's gain from the long-CoT start agrees", M.HELDOUT_ACCURACY,
-                        lower="long_n128_sft", higher="long_n128_sft_rl"),
-    DifferenceAgreement("from N = 8: RL's gain from the short-CoT start agrees", M.HELDOUT_ACCURACY,
-                        lower="short_n128_sft", higher="short_n128_sft_rl"),
-    DifferenceAgreement("from N = 8: long - short after RL agrees", M.HELDOUT_ACCURACY, lower="short_n128_sft_rl",
-                        higher="long_n128_sft_rl"),
-)
+TINY_CHECKS_N8 = rl_gain_checks("long_n128_sft", "short_n128_sft", "from N = 8: ")
 TINY_N8 = {"long_n128_sft": SFT_SCALING_TINY["long_n128"], "short_n128_sft": SFT_SCALING_TINY["short_n128"]}
 
 MATH500 = M.benchmark_accuracy("math500")

@@ -62,7 +62,8 @@ def run(
     `on_event` receives one-line messages. Returns (the summary, {job key: error text} of failed jobs).
     """
     layout = RunLayout(run_dir)
-    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke)  # recipes, overrides, seeds: checked here
+    # recipes, overrides and seeds are checked here, before anything runs
+    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke)
     check_references(plan, references_root)  # a malformed reference stops the run before any job starts
     write_json_atomic(layout.run_json, {
         "scale": scale,

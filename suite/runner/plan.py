@@ -85,8 +85,8 @@ def plan_run(
     smoke: Mapping[str, str] | None = None,
 ) -> Plan:
     """Plan every experiment at `scale`. `seeds` replaces each experiment's default seeds; `overrides` ("field" or
-    "nested.field" -> text) apply to every recipe, type-checked (UserError for a field a recipe lacks); `smoke` overrides
-    (`--smoke`) apply first, each to the recipes that have its field."""
+    "nested.field" -> text) apply to every recipe, type-checked (UserError for a field a recipe lacks); `smoke`
+    overrides (`--smoke`) apply first, each to the recipes that have its field."""
     validate_seeds(seeds)
     planned: list[PlannedExperiment] = []
     jobs: dict[str, Job] = {}

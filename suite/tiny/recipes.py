@@ -127,7 +127,7 @@ def rl_problem_sets(families: tuple[str, ...], n_train: int, n_eval: int, *, see
     for f in families:
         share = n_train // len(families)
         train += task.make_split(f, "train", min(RL_PROMPT_CAP.get(f, 500), share), seed=seed)
-        heldout += task.make_split(f, "heldout", task.eval_size(f, n_eval // len(families)), seed=seed)
+        heldout += task.eval_problems(f, n_eval // len(families), seed=seed)
     return train, heldout
 
 
@@ -160,10 +160,7 @@ class TinyRLRecipe(OnDevice):
             unknown = [f for f in getattr(self, name) if f not in FAMILIES]
             if unknown:
                 raise UserError(f"TinyRLRecipe.{name} has unknown families {unknown}; known: {', '.join(FAMILIES)}")
-        sft = self.init.sft
-        vocab = set(sft.families + sft.ood_families
-                    + (sft.web_families if sft.web_fraction or sft.web_examples else ()))
-        missing = [f for f in self.rl_families + self.eval_families if f not in vocab]
+        missing = [f for f in self.rl_families + self.eval_families if f not in self.init.sft.vocabulary_families]
         if missing:
             raise UserError(f"TinyRLRecipe: families {missing} are not in the SFT model's vocabulary (its families, "
                             "OOD families and web families)")
@@ -204,7 +201,7 @@ class TinyRLRecipe(OnDevice):
         policy = policy.to(self.device).eval()
         out = {}
         for f in self.eval_families:
-            problems = task.make_split(f, "heldout", task.eval_size(f, self.rl.eval_size), seed=self.problem_seed)
+            problems = task.eval_problems(f, self.rl.eval_size, seed=self.problem_seed)
             records = sample_responses(policy, tok, problems, temperature=self.rl.eval_temperature,
                                        top_p=self.rl.eval_top_p, max_new_tokens=self.rl.max_new_tokens,
                                        seed=seed + 7919 * self.rl.steps)

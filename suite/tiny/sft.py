@@ -97,10 +97,7 @@ def collate(batch: Sequence[Example], pad_id: int) -> tuple[torch.Tensor, torch.
 
 def eval_sets(cfg: SFTConfig) -> dict[str, list[task.Problem]]:
     """Fixed evaluation problems (independent of the training seed): held-out in-domain and OOD families."""
-    sets = {f: task.make_split(f, "heldout", task.eval_size(f, cfg.eval_n), seed=12345) for f in cfg.families}
-    for f in cfg.ood_families:
-        sets[f] = task.make_split(f, "heldout", task.eval_size(f, cfg.eval_n), seed=12345)
-    return sets
+    return {f: task.eval_problems(f, cfg.eval_n, seed=12345) for f in cfg.families + cfg.ood_families}
 
 
 def evaluate_families(model, tok, cfg: SFTConfig, sets: dict, seed: int) -> dict[str, list[dict]]:
@@ -148,8 +145,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
     configure_torch(device)
     t0 = time.perf_counter()
     workdir = Path(workdir)
-    tok = task.make_tokenizer(cfg.families + cfg.ood_families
-                              + (cfg.web_families if cfg.web_fraction or cfg.web_examples else ()))
+    tok = task.make_tokenizer(cfg.vocabulary_families)
     data = build_dataset(cfg, tok, seed)
     sets = eval_sets(cfg)
     model = initial_model(cfg, tok, seed, init_checkpoint).to(device)  # on the CPU, then moved

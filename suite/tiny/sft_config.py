@@ -53,6 +53,11 @@ class SFTConfig:
     eval_max_new_tokens: int = 160
     log_every: int = 10  # sft_loss curve resolution
 
+    @property
+    def vocabulary_families(self) -> tuple[str, ...]:
+        """The families whose words a model trained on this config has: trained, evaluated and web-like ones."""
+        return self.families + self.ood_families + (self.web_families if self.web_fraction or self.web_examples else ())
+
     def __post_init__(self):
         from suite.errors import UserError
         from suite.recipes.base import validate_fields

@@ -173,6 +173,12 @@ def eval_size(family: str, n: int) -> int:
     return min(n, EVAL_CAP.get(family, n))
 
 
+def eval_problems(family: str, n: int, seed: int) -> list[Problem]:
+    """The held-out problems an evaluation of `family` asking for `n` scores: `eval_size` of them, a pure function of
+    the arguments (SFT and RL evaluations with the same seed score the same problems)."""
+    return make_split(family, "heldout", eval_size(family, n), seed=seed)
+
+
 def split_of(problem: Problem) -> str:
     return "heldout" if int(problem.split_key[:8], 16) % 100 < HELDOUT_BUCKETS[problem.family] else "train"
 
