@@ -25,7 +25,7 @@ def verl_overrides(r: PaperRLRecipe) -> list[str]:
     o = r.reward.outcome
     if not isinstance(o, (ClassicRewardSetting, CosineRewardSetting)):
         raise UnsupportedReward(f"reward {o.name!r} is not one the suite's verl reward file serves (classic, cosine)",
-                        where=f"recipe {r.script or r.table}")
+                                where=f"recipe {r.script or r.table}")
     model = "$SFT_MODEL" if isinstance(r.init, PaperSFTRecipe) else r.init
     actor_gpus = r.gpus[0]
     nodes, per_node = (actor_gpus // 8, 8) if actor_gpus >= 8 else (1, actor_gpus)
