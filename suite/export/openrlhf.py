@@ -66,8 +66,8 @@ def fork_args(r: PaperRLRecipe) -> list[str]:
                   "--math_rule_cosine_scale_min_value_correct", _num(o.rL_correct),
                   "--math_rule_cosine_scale_max_value_correct", _num(o.r0_correct)]
     else:
-        raise UnsupportedReward(f"reward {o.name!r} is none of the fork's math_rule rewards (classic, cosine); this arm has no "
-                        "released fork script to follow", where=f"recipe {r.script or r.table}")
+        raise UnsupportedReward(f"reward {o.name!r} is none of the fork's math_rule rewards (classic, cosine); this "
+                                "arm has no released fork script to follow", where=f"recipe {r.script or r.table}")
     if r.reward.repetition is not None:
         urls.append("math_rule_repetition_dense")
         reward[2:2] = ["--math_rule_common_repetition_ngram_size", str(r.reward.repetition.ngram_size),
@@ -102,7 +102,7 @@ def openrlhf_args(r: PaperRLRecipe) -> list[str]:
     """The same run for upstream OpenRLHF >= 0.10.2, rewarded by the suite's reward-function file ($REWARD_FILE)."""
     if not isinstance(r.reward.outcome, (ClassicRewardSetting, CosineRewardSetting)):
         raise UnsupportedReward(f"reward {r.reward.outcome.name!r} is not one the suite's OpenRLHF reward file serves "
-                        "(classic, cosine)", where=f"recipe {r.script or r.table}")
+                                "(classic, cosine)", where=f"recipe {r.script or r.table}")
     out = _placement(r, ".") + ["--train.colocate_actor_ref",
             "--actor.model_name_or_path", _pretrain(r), "--reward.remote_url", "$REWARD_FILE",
             "--ckpt.output_dir", "$SAVE_PATH", "--ckpt.path", "$CKPT_PATH"]
