@@ -20,9 +20,10 @@ from suite.rewards.settings import (
     RewardSpec,
     rescale_gamma,
 )
-from suite.tiny.recipes import TinyRLRecipe, TinySFTRecipe
+from suite.tiny.recipes import TinyJudgeRecipe, TinyRLRecipe, TinySFTRecipe
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.sft_config import HEADROOM_SFT, SEARCH_SFT
+from suite.tiny.verifiers import JudgeConfig, NoisyPool
 
 #: the search world's SFT policy (`solve` with guess-check-narrow traces that sometimes give up; 500 problems x 4
 #: traces, 1,500 steps): the checkpoint of evidence/tiny/search/sft_search (held-out 0.789 at seed 0). Here thinking
@@ -239,3 +240,40 @@ DIRECT_RL = replace(rl_t7(BASE_MODEL), rl=replace(T7_TINY, reward=RewardSpec(SIM
                     rl_families=("seek",))
 #: §6.4's SFT + RL: takeaway-3.2's RL (cosine + repetition penalty) from SFT_FROM_BASE
 SFT_RL_FROM_BASE = rl_t7(SFT_FROM_BASE)
+
+
+# --- §5.2: RL on noisy verifiable data -------------------------------------------------------------------------------
+
+#: WebInstruct's place: 2,500 training problems each of `seek` and `chain` and `solve`'s ~500, each with one raw
+#: reference solution (a web-like response, 30% wrong; the answer boxed in 60%, written without the box in 30%, not
+#: stated in 10%) and two teacher responses for the filter (suite.tiny.verifiers). The filter keeps 37% of the
+#: prompts (the paper: 115k of 462k, 25%).
+WEB_POOL = NoisyPool(families=WEB_FAMILIES)
+
+#: §5.2's RL start: SFT on the filtered pool (the teacher's responses that agree with their reference's short-form
+#: answer: 3,415 responses to 2,021 prompts), the headroom SFT's model and schedule (1,500 steps of 32).
+SFT_WEB_FILTERED = TinySFTRecipe(replace(
+    HEADROOM_SFT, families=WEB_FAMILIES, ood_families=("seekswap",), n_train=0, web_pool=WEB_POOL,
+    eval_every=HEADROOM_SFT.steps, eval_n=512))
+
+#: The model-based verifier: a judge trained in the tiny world on (reference, response) pairs written the pool's way.
+JUDGE = TinyJudgeRecipe(JudgeConfig(pool=WEB_POOL))
+
+#: Table 14's RL at tiny scale: cosine + repetition penalty with the default gammas rescaled to the horizon (1, 0.406),
+#: 4 samples per prompt, one episode over 1,600 prompts (200 iterations of 8 prompts), as the paper trains both prompt
+#: sets on the same 30k prompts for one episode.
+T14_TINY = replace(HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, HEADROOM_GAMMAS),
+                   samples_per_prompt=4, steps=200, eval_every=50)
+T14_PROMPTS = T14_TINY.steps * T14_TINY.prompts_per_step
+
+
+def rl_t14(*, filtered: bool, verifier: str) -> TinyRLRecipe:
+    """§5.2's RL from SFT_WEB_FILTERED on the pool's prompts (all, or the filtered ones) graded by the rule or the
+    judge; the final policy is scored on the four families of §5.1 (MIX_EVAL) by the truth."""
+    return TinyRLRecipe(T14_TINY, init=SFT_WEB_FILTERED, n_train=T14_PROMPTS, problem_seed=12345,
+                        rl_families=WEB_FAMILIES, eval_families=MIX_EVAL, prompt_pool=WEB_POOL, filtered=filtered,
+                        verifier=verifier, judge=JUDGE if verifier == "model" else None)
+
+
+RL_NOISY_TINY = {f"{'filtered' if f else 'unfiltered'}_{v}": rl_t14(filtered=f, verifier=v)
+                 for f in (False, True) for v in ("rule", "model")}

@@ -159,3 +159,30 @@ FAMILY_ACCURACY_SPREAD = _metric(
     "family_accuracy_spread", "fraction", False, "scalar",
     "standard deviation (population) of the held-out accuracies across the evaluated tiny families",
 )
+
+# Noisy verifiers (Takeaway 5.2): how a training reward compares with the truth on each step's rollouts, and the
+# tiny judge's error profile on held-out (reference, response) pairs (suite.tiny.judge)
+REWARD_FALSE_POSITIVE_RATE = _metric(
+    "reward_false_positive_rate", "fraction", False, "curve", "share of wrong rollouts the training verifier passed")
+REWARD_FALSE_NEGATIVE_RATE = _metric(
+    "reward_false_negative_rate", "fraction", False, "curve", "share of correct rollouts the training verifier failed")
+TRAIN_ACCURACY_TRUE = _metric(
+    "train_accuracy_true", "fraction", True, "curve", "share of rollouts that are correct (the truth, not the reward)")
+JUDGE_LOSS = _metric("judge_loss", "nats", False, "curve", "the judge's binary cross-entropy, mean over a window")
+JUDGE_ACCURACY = _metric("judge_accuracy", "fraction", True, "scalar",
+                         "judge verdicts that match agreement with the reference, on held-out pairs")
+JUDGE_FALSE_POSITIVE_RATE = _metric("judge_false_positive_rate", "fraction", False, "scalar",
+                                    "held-out pairs that disagree with the reference and the judge passed")
+JUDGE_FALSE_NEGATIVE_RATE = _metric("judge_false_negative_rate", "fraction", False, "scalar",
+                                    "held-out pairs that agree with the reference and the judge failed")
+JUDGE_ACCURACY_VS_TRUTH = _metric("judge_accuracy_vs_truth", "fraction", True, "scalar",
+                                  "judge verdicts that match the response's true correctness, on held-out pairs")
+JUDGE_FALSE_POSITIVE_RATE_VS_TRUTH = _metric("judge_false_positive_rate_vs_truth", "fraction", False, "scalar",
+                                             "held-out pairs with a wrong response that the judge passed")
+JUDGE_FALSE_NEGATIVE_RATE_VS_TRUTH = _metric("judge_false_negative_rate_vs_truth", "fraction", False, "scalar",
+                                             "held-out pairs with a correct response that the judge failed")
+JUDGE_LABEL_POSITIVE_RATE = _metric("judge_label_positive_rate", "fraction", None, "scalar",
+                                    "share of held-out pairs whose response agrees with the reference")
+for _form in ("boxed", "stated", "none"):  # suite.tiny.verifiers.FORMS
+    _metric(f"judge_accuracy/{_form}", "fraction", True, "scalar",
+            f"judge accuracy on held-out pairs whose reference ends in the '{_form}' form")

@@ -14,6 +14,7 @@ from typing import ClassVar
 from suite.recipes.base import OMIT_AT_DEFAULT, JobContext, Recipe
 from suite.tiny.rl.config import RLConfig
 from suite.tiny.sft_config import SFTConfig
+from suite.tiny.verifiers import JudgeConfig, NoisyPool
 
 
 FINAL_RESPONSES = "final_responses.json"  # in an SFT job's workdir: {family: [response record, ...]}
@@ -63,6 +64,22 @@ class TinySFTRecipe(OnDevice):
         return {"scalars": {**out["scalars"], **family_summary(out["scalars"])}, "curves": out["curves"]}
 
 
+@dataclass(frozen=True)
+class TinyJudgeRecipe(OnDevice):
+    """A model-based verifier trained in the tiny world (`suite.tiny.judge.train_judge`): its scalars are its error
+    profile on held-out (reference, response) pairs; RL recipes with `verifier="model"` load its checkpoint."""
+
+    kind: ClassVar[str] = "tiny-judge"
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
+
+    def run(self, seed: int, ctx: JobContext) -> dict:
+        from suite.tiny.judge import train_judge
+
+        require_device(self.device)
+        return train_judge(self.judge, seed, ctx.workdir, progress=lambda step, _: ctx.report(step, self.judge.steps),
+                           device=self.device)
+
+
 def family_summary(scalars: dict) -> dict:
     """The mean and the (population) standard deviation of the per-family held-out accuracies
     (`heldout_accuracy/<family>`) in `scalars`, when there are at least two families; else nothing."""
@@ -107,11 +124,14 @@ def require_device(device: str) -> None:
 #: end to end and that every check reaches a verdict; its numbers mean nothing (against the stored reference, made with
 #: the full recipes, it deviates or is inconclusive).
 #: Each override reaches the recipes that have its field: `sft.*` an SFT arm, `init.sft.*` an RL recipe's SFT start
-#: (or an SFT arm's base model), `init.init.sft.*` the base model under an RL recipe's SFT start.
+#: (or an SFT arm's base model), `init.init.sft.*` the base model under an RL recipe's SFT start, `judge.*` a judge arm
+#: and `judge.judge.*` an RL recipe's judge.
 _SMOKE_SFT = {"steps": "20", "eval_every": "20", "eval_n": "8", "n_train": "40", "traces_per_problem": "1"}
 SMOKE_OVERRIDES = {
     **{f"{prefix}sft.{k}": v for prefix in ("", "init.", "init.init.") for k, v in _SMOKE_SFT.items()},
     "n_train": "32", "rl.steps": "8", "rl.eval_every": "4", "rl.eval_size": "16",
+    # a judge (an arm of its own, or an RL recipe's `judge`): 20 steps, error profile on 64 pairs
+    **{f"{prefix}judge.{k}": v for prefix in ("", "judge.") for k, v in (("steps", "20"), ("eval_pairs", "64"))},
 }
 
 #: RL training prompts per family at most (500 unless named): `seek` has ~3,000 distinct training problems.
@@ -150,11 +170,33 @@ class TinyRLRecipe(OnDevice):
     #: families the final policy is also evaluated on (eval_size held-out problems each, the evaluation protocol):
     #: scalars heldout_accuracy/<family>, and ood_accuracy over those outside the SFT families
     eval_families: tuple[str, ...] = field(default=(), metadata=OMIT_AT_DEFAULT)
+    #: noisy verifiable prompts (Takeaway 5.2): RL draws its n_train prompts, with their raw reference solutions, from
+    #: this pool (every prompt, or with `filtered` those the pool's filter keeps), instead of from the clean split
+    prompt_pool: NoisyPool | None = field(default=None, metadata=OMIT_AT_DEFAULT)
+    filtered: bool = field(default=False, metadata=OMIT_AT_DEFAULT)
+    #: what grades the training rollouts: "truth" (the task's verifier), "rule" (the response's boxed answer against
+    #: the reference's, `verifiers.rule_verify`) or "model" (the trained `judge`); held-out evaluation is always truth
+    verifier: str = field(default="truth", metadata=OMIT_AT_DEFAULT)
+    judge: TinyJudgeRecipe | None = field(default=None, metadata=OMIT_AT_DEFAULT)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         from suite.errors import UserError
         from suite.tiny.task import FAMILIES
+
+        if self.verifier not in ("truth", "rule", "model"):
+            raise UserError(f"TinyRLRecipe.verifier must be 'truth', 'rule' or 'model', got {self.verifier!r}")
+        if self.verifier != "truth" and self.prompt_pool is None:
+            raise UserError(f"TinyRLRecipe.verifier = {self.verifier!r} grades against reference solutions: it needs "
+                            "a prompt_pool")
+        if (self.verifier == "model") != (self.judge is not None):
+            raise UserError("TinyRLRecipe: verifier = 'model' needs a judge, and a judge is only used by it")
+        if self.filtered and self.prompt_pool is None:
+            raise UserError("TinyRLRecipe.filtered needs a prompt_pool")
+        if self.prompt_pool is not None and self.rl_families and set(self.prompt_pool.families) != set(
+                self.rl_families):
+            raise UserError(f"TinyRLRecipe: the prompt pool's families {self.prompt_pool.families} must be the RL "
+                            f"families {self.rl_families}")
 
         for name in ("rl_families", "eval_families"):
             unknown = [f for f in getattr(self, name) if f not in FAMILIES]
@@ -170,7 +212,19 @@ class TinyRLRecipe(OnDevice):
         return self.rl_families or self.init.sft.families
 
     def dependencies(self):
-        return {"init": self.init}
+        return {"init": self.init, **({"judge": self.judge} if self.judge is not None else {})}
+
+    def reward_verifier(self, ctx: JobContext):
+        """The training reward's grader (None: the truth)."""
+        if self.verifier == "rule":
+            from suite.tiny.verifiers import rule_verify
+
+            return rule_verify
+        if self.verifier == "model":
+            from suite.tiny.judge import JUDGE_DIR, JudgeVerifier
+
+            return JudgeVerifier(ctx.dependencies["judge"] / JUDGE_DIR, device=self.device)
+        return None
 
     def run(self, seed: int, ctx: JobContext) -> dict:
         from suite.tiny import task
@@ -180,9 +234,14 @@ class TinyRLRecipe(OnDevice):
         require_device(self.device)
         train, heldout = rl_problem_sets(self.train_families, self.n_train, self.rl.eval_size,
                                          seed=self.problem_seed)
+        if self.prompt_pool is not None:
+            from suite.tiny.verifiers import draw_prompts
+
+            train = draw_prompts(self.prompt_pool, self.n_train, filtered=self.filtered, seed=self.problem_seed)
         result = train_rl(self.rl, seed, ctx.dependencies["init"] / "checkpoint", ctx.workdir, train, heldout,
                           task.verify, encode_prompt=prompt_ids,
-                          progress=lambda step, _: ctx.report(step, self.rl.steps), device=self.device)
+                          progress=lambda step, _: ctx.report(step, self.rl.steps), device=self.device,
+                          reward_verify=self.reward_verifier(ctx))
         scalars = dict(result["scalars"])
         if self.eval_families:
             scalars.update(self.evaluate_final_policy(ctx.workdir / "policy.pt", seed))

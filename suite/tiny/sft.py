@@ -61,6 +61,11 @@ def build_dataset(cfg: SFTConfig, tok, seed: int) -> list[Example]:
                                   recheck_rate=cfg.recheck_rate)
                 tr = traces.noisy_answer(tr, rng, cfg.wrong_answer_rate)
                 examples.append(make_example(tok, p, tr))
+    if cfg.web_pool is not None:  # the filtered pool's agreeing teacher responses (fixed data: the pool's own draw)
+        from suite.tiny.verifiers import build_pool
+
+        for e in build_pool(cfg.web_pool):
+            examples += [make_example(tok, e.problem, e.teacher[i]) for i in e.agreeing]
     n_web = round(cfg.web_fraction * len(examples))
     for fam_i in range(n_web):
         fam = cfg.web_families[fam_i % len(cfg.web_families)]

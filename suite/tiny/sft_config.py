@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from suite.recipes.base import OMIT_AT_DEFAULT
+from suite.tiny.verifiers import NoisyPool
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class SFTConfig:
     #: `web_families` family, 30% wrong), added to the n_train x traces_per_problem clean ones; with n_train = 0 the
     #: data is web-like only (§5.1's 100% WebInstruct arm)
     web_examples: int = field(default=0, metadata=OMIT_AT_DEFAULT)
+    #: filtered noisy web data (Takeaway 5.2's SFT start): the teacher's responses that agree with the reference of
+    #: every prompt the pool's filter keeps (suite.tiny.verifiers), in place of the n_train x traces_per_problem
+    #: examples (set n_train = 0); `families` must be the pool's, so that the model is evaluated on them
+    web_pool: NoisyPool | None = field(default=None, metadata=OMIT_AT_DEFAULT)
     # model (~0.1M params: the feasibility study's 0.2M point trains at ~20k tokens/s on one thread)
     n_layer: int = 2
     n_head: int = 4
@@ -76,8 +81,12 @@ class SFTConfig:
                 raise UserError(f"SFTConfig.{f} must be >= 1, got {getattr(self, f)}")
         if self.web_examples < 0:
             raise UserError(f"SFTConfig.web_examples must be >= 0, got {self.web_examples}")
-        if self.n_train < (0 if self.web_examples else 1):
-            raise UserError(f"SFTConfig.n_train must be >= 1 (or 0 with web_examples > 0), got {self.n_train}")
+        if self.n_train < (0 if self.web_examples or self.web_pool else 1):
+            raise UserError("SFTConfig.n_train must be >= 1 (or 0 with web_examples > 0 or a web_pool), got "
+                            f"{self.n_train}")
+        if self.web_pool is not None and set(self.web_pool.families) != set(self.families):
+            raise UserError(f"SFTConfig.web_pool.families {self.web_pool.families} must be SFTConfig.families "
+                            f"{self.families}")
         for f in ("slip_rate", "give_up_rate", "recheck_rate", "wrong_answer_rate", "web_fraction"):
             if not 0.0 <= getattr(self, f) <= 1.0:
                 raise UserError(f"SFTConfig.{f} must be a probability in [0, 1], got {getattr(self, f)}")

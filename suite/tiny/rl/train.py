@@ -117,9 +117,18 @@ def _rollout(policy, generate, tokenizer, problems, prompts, verify, *, max_new_
     lengths, finished = out.lengths.long(), out.finished.bool()
     rows = out.tokens.tolist()  # one copy off the device
     texts = [tokenizer.decode(row[:n]) for row, n in zip(rows, lengths.tolist())]
-    correct = [bool(verify(p, t)) for p, t in zip(problems, texts)]
+    correct = grade(verify, problems, texts)
     return Rollout(list(problems), prompt_ids, prompt_mask, out.tokens, lengths, finished,
                    length_mask(lengths, out.tokens.shape[1]), texts, correct, out.logprobs, out.entropy)
+
+
+def grade(verify: Callable, problems: Sequence, texts: Sequence[str]) -> list[bool]:
+    """`verify` on every (problem, response) pair; a verifier with a `batch(problems, texts)` method (a model-based
+    judge) grades them in one call."""
+    batch = getattr(verify, "batch", None)
+    if batch is not None:
+        return [bool(c) for c in batch(list(problems), list(texts))]
+    return [bool(verify(p, t)) for p, t in zip(problems, texts)]
 
 
 @torch.no_grad()
@@ -140,10 +149,16 @@ def evaluate_heldout(policy, generate, tokenizer, problems, prompt_ids, verify, 
 
 def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, train_problems: Sequence,
             eval_problems: Sequence, verify: Callable, encode_prompt: Callable, *, make_critic: Callable | None = None,
-            progress: Progress | None = None, timing: dict | None = None) -> dict:
+            progress: Progress | None = None, timing: dict | None = None,
+            reward_verify: Callable | None = None) -> dict:
     """The RL loop on an already-built policy (tests pass a tiny random model). `make_critic(policy)` returns a
     TinyGPT with a value head initialised from the policy's weights (PPO only). Returns the metrics dict of
-    `train_rl`. The policy is trained in place."""
+    `train_rl`. The policy is trained in place.
+
+    `verify` is the truth (held-out evaluation); `reward_verify`, when given, grades the training rollouts instead (a
+    noisy verifier: a rule against noisy references, a trained judge, Takeaway 5.2), and every step then also logs
+    how often it disagreed with `verify` (`reward_false_positive_rate`, `reward_false_negative_rate`) and the true
+    training accuracy."""
     torch.manual_seed(seed)  # the critic's fresh value head is the only draw from the global generator
     policy.eval()  # dropout is 0 in every tiny config; eval() also keeps any future dropout off during scoring
     ref = copy.deepcopy(policy).requires_grad_(False)
@@ -191,8 +206,8 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         # ---- 1-2. rollout and grading -------------------------------------------------------------------------------
         idx = [i for i in sampler.take(cfg.prompts_per_step) for _ in range(cfg.samples_per_prompt)]
         r = _rollout(policy, generate, tokenizer, [train_problems[i] for i in idx], [train_prompt_ids[i] for i in idx],
-                     verify, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=cfg.top_p,
-                     seeds=row_seeds(seed, step, len(idx)))
+                     reward_verify or verify, max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature,
+                     top_p=cfg.top_p, seeds=row_seeds(seed, step, len(idx)))
         clock["rollout_s"] += time.perf_counter() - t_step  # sampling and grading (the rollout ends with a sync)
         clock["generated_tokens"] += int(r.lengths.sum())
         t_update = time.perf_counter()
@@ -279,6 +294,8 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         # ---- logging ----------------------------------------------------------------------------------------------
         metrics = rollout_metrics(r, max_len=max_len, margin=margin, scores=scores, repetition=rep, kl=kl,
                                   entropy=entropy, repetition_ngram_size=cfg.repetition_ngram_size)
+        if reward_verify is not None:
+            metrics.update(reward_agreement(r.correct, grade(verify, r.problems, r.texts)))
         metrics[names.POLICY_LOSS] = float(np.mean(p_losses))
         metrics[names.CLIP_FRACTION] = float(np.mean(clips))
         if v_losses:
@@ -292,6 +309,18 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         if progress is not None:
             progress(step + 1, metrics)
     return {"scalars": _final_scalars(curves), "curves": curves}
+
+
+def reward_agreement(rewarded: Sequence[bool], truth: Sequence[bool]) -> dict[str, float | None]:
+    """How a noisy verifier's grades compare with the truth on one rollout: the share of wrong responses it passed,
+    of correct responses it failed (None without any), and the true accuracy."""
+    wrong = [g for g, t in zip(rewarded, truth) if not t]
+    right = [g for g, t in zip(rewarded, truth) if t]
+    return {
+        names.REWARD_FALSE_POSITIVE_RATE: sum(wrong) / len(wrong) if wrong else None,
+        names.REWARD_FALSE_NEGATIVE_RATE: sum(not g for g in right) / len(right) if right else None,
+        names.TRAIN_ACCURACY_TRUE: sum(truth) / len(truth),
+    }
 
 
 def _final_scalars(curves: dict) -> dict:
@@ -321,13 +350,15 @@ def critic_from_policy(policy):
 
 def train_rl(config: RLConfig, seed: int, init_checkpoint: str | Path, workdir: str | Path | None,
              train_problems: Sequence, eval_problems: Sequence, verify: Callable, *,
-             encode_prompt: Callable | None = None, progress: Progress | None = None, device: str = "cpu") -> dict:
+             encode_prompt: Callable | None = None, progress: Progress | None = None, device: str = "cpu",
+             reward_verify: Callable | None = None) -> dict:
     """Run RL from an SFT checkpoint. Returns {"scalars": {...}, "curves": {metric: {"step": [...], "value": [...]}}}
     (metric names from `suite.metrics.names`; held-out curves at steps 0, k, 2k, ..., last). When `workdir` is given,
     writes `metrics.json`, the final policy (`policy.pt`) and the throughput (`rl_timing.json`: seconds spent sampling,
     updating and evaluating, generated and trained tokens, and tokens per second of each) there.
 
-    `verify(problem, response_text) -> bool` grades a response; `encode_prompt(tokenizer, problem) -> list[int]` must
+    `verify(problem, response_text) -> bool` grades a response (training rewards too, unless `reward_verify` is
+    given: see `rl_loop`); `encode_prompt(tokenizer, problem) -> list[int]` must
     build the prompt exactly as SFT did (default: `suite.tiny.sampling.prompt_ids`).
     """
     from suite.tiny import model as tiny_model
@@ -341,7 +372,8 @@ def train_rl(config: RLConfig, seed: int, init_checkpoint: str | Path, workdir: 
     timing: dict = {}
     t0 = time.perf_counter()
     result = rl_loop(config, seed, policy, tokenizer, tiny_model.generate, train_problems, eval_problems, verify,
-                     encode_prompt, make_critic=critic_from_policy, progress=progress, timing=timing)
+                     encode_prompt, make_critic=critic_from_policy, progress=progress, timing=timing,
+                     reward_verify=reward_verify)
     timing["wall_time_s"] = time.perf_counter() - t0
     timing["device"] = device
     timing["generated_tokens_per_s"] = timing["generated_tokens"] / max(timing["rollout_s"], 1e-9)
