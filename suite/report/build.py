@@ -37,6 +37,8 @@ class ExperimentReport:
     reference: Reference | None = None
     plots: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, PNG bytes)
     check_plots: dict[int, tuple[str, bytes]] = field(default_factory=dict)  # index in entry.checks -> plot
+    #: the metrics the experiment module declares (its own reading order of what matters; empty when unknown)
+    declared_metrics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,20 @@ def paper_order(exp_id: str) -> tuple:
     return 2, (), tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", exp_id) if t)
 
 
-def _scale_status(ids: list[str], package: str) -> tuple[dict[str, dict[str, str]], str]:
-    """Each finding's status at every scale, from the experiments package; what is unknown, and why."""
+def _registry(package: str) -> tuple[dict, str]:
+    """The experiments package's findings by id, or nothing and why not."""
     try:
-        registry = discover(package)
+        return discover(package), ""
     except UserError as exc:
         return {}, str(exc)
     except ImportError as exc:  # the package imports, one of its modules does not
         return {}, f"cannot import experiments package {package!r}: {exc}"
+
+
+def _scale_status(ids: list[str], registry: dict, error: str, package: str) -> tuple[dict[str, dict[str, str]], str]:
+    """Each finding's status at every scale, from the experiments package; what is unknown, and why."""
+    if error:
+        return {}, error
     status = {i: {sc: registry[i].status(sc) for sc in SCALES}
               for i in ids if i in registry}
     missing = [i for i in ids if i not in registry]
@@ -79,9 +87,12 @@ def collect(run_dir: Path, *, experiments_package: str = DEFAULT_PACKAGE) -> Rep
     damaged run file is a UserError naming it; a package that cannot be loaded leaves those statuses unknown."""
     run_dir = Path(run_dir)
     summary = read_summary(run_dir)
+    registry, registry_error = _registry(experiments_package)
     reports = []
     for exp_id, e in sorted(summary.experiments.items(), key=lambda kv: paper_order(kv[0])):
         er = ExperimentReport(exp_id, e)
+        if exp_id in registry:
+            er.declared_metrics = tuple(registry[exp_id].metrics)
         if e.status == verdicts.RAN:
             er.observations = observations(run_dir, e)
             for arm, a in e.arms.items():
@@ -91,7 +102,8 @@ def collect(run_dir: Path, *, experiments_package: str = DEFAULT_PACKAGE) -> Rep
             if e.reference and Path(e.reference).exists():
                 er.reference = load_reference(e.reference)
         reports.append(er)
-    scale_status, registry_note = _scale_status([er.id for er in reports], experiments_package)
+    scale_status, registry_note = _scale_status([er.id for er in reports], registry, registry_error,
+                                                experiments_package)
     return ReportData(run_dir, summary, read_run_info(run_dir), reports, scale_status, registry_note)
 
 

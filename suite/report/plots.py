@@ -64,6 +64,12 @@ def curve_plot(er, metric: str, arms: list[str], title: str) -> Plot:
     """One curve metric of `arms`: per arm the seed mean smoothed (solid) over the raw seed mean (faint) and the
     min..max band of the seeds' raw curves; the reference's seed mean, smoothed alike, dashed."""
     curves = {arm: er.observations[arm].curves[metric] for arm in arms if metric in er.observations[arm].curves}
+    # an arm evaluated once (an SFT arm's one held-out point, at its own last step) is a scalar beside training
+    # curves: it would stretch the step axis to another job's length, so it is left to the scalar panels
+    single = [arm for arm, c in curves.items() if len(c.steps) < 2]
+    if len(single) == len(curves):
+        single = []
+    curves = {arm: c for arm, c in curves.items() if arm not in single}
     window = smoothing_window(max(len(c.steps) for c in curves.values()))
     has_reference = False
     fig, ax = plt.subplots(figsize=(6.0, 3.4))
@@ -89,7 +95,8 @@ def curve_plot(er, metric: str, arms: list[str], title: str) -> Plot:
                  else "seed mean (not smoothed: under 20 logged points)")
     caption = (f"{metric} [{_unit(metric)}] per training step. Solid: {smoothing}; faint: raw seed mean; "
                "band: min..max of the seeds' raw curves"
-               + ("; dashed: reference seed mean, smoothed alike." if has_reference else "."))
+               + ("; dashed: reference seed mean, smoothed alike." if has_reference else ".")
+               + (f" Not drawn (one evaluation each, in the scalar panels): {', '.join(single)}." if single else ""))
     return caption, _png(fig)
 
 
@@ -181,12 +188,13 @@ def scaling_plot(er) -> Plot | None:
 
 
 def experiment_plots(er) -> list[Plot]:
-    """Overview figures of one experiment: its curves (those its checks judge first, then the rest alphabetically, up
-    to MAX_CURVE_PLOTS) and one panel per scalar metric."""
+    """Overview figures of one experiment: its curves (those its checks judge first, then those its module declares,
+    then the rest alphabetically, up to MAX_CURVE_PLOTS) and one panel per scalar metric."""
     plots: list[Plot] = []
     available = {n for arm in er.observations.values() for n in arm.curves}
     checked = [c.metric for c in er.entry.checks or ()]
-    curve_names = list(dict.fromkeys(n for n in checked if n in available)) + sorted(available - set(checked))
+    first = [n for n in (*checked, *getattr(er, "declared_metrics", ())) if n in available]
+    curve_names = list(dict.fromkeys(first)) + sorted(available - set(first))
     for name in curve_names[:MAX_CURVE_PLOTS]:
         plots.append(curve_plot(er, name, list(er.observations), f"{er.id}: {name}"))
     scaling = scaling_plot(er)

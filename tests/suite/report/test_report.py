@@ -73,3 +73,31 @@ def test_curves_that_checks_judge_are_plotted_before_the_cap(run_dir, monkeypatc
     er.entry = replace(er.entry, checks=(replace(er.entry.checks[0], metric="response_length"),))
     captions = [c for c, _ in plots.experiment_plots(er)]
     assert captions[0].startswith("response_length [tokens] per training step")
+
+
+def test_curves_the_module_declares_come_after_the_checked_ones_and_before_the_rest(run_dir, monkeypatch):
+    from suite.report import collect, plots
+
+    data = collect(run_dir)
+    er = next(e for e in data.experiments if e.id == "synth-shaping")
+    monkeypatch.setattr(plots, "MAX_CURVE_PLOTS", 2)
+    for arm in [a for a in er.observations.values() if "response_length" in a.curves]:
+        arm.curves["entropy"] = arm.curves["response_length"]  # sorts first alphabetically
+        arm.curves["zeta_curve"] = arm.curves["response_length"]  # sorts last
+    er.entry = replace(er.entry, checks=(replace(er.entry.checks[0], metric="response_length"),))
+    er.declared_metrics = ("zeta_curve", "not_logged")
+    captions = [c.split(" [")[0] for c, _ in plots.experiment_plots(er)][:2]
+    assert captions == ["response_length", "zeta_curve"]
+
+
+def test_an_arm_evaluated_once_is_left_out_of_a_curve_plot_that_others_train_along(run_dir):
+    from suite.report import collect, plots
+
+    data = collect(run_dir)
+    er = next(e for e in data.experiments if e.id == "synth-shaping")
+    arms = [a for a, o in er.observations.items() if "response_length" in o.curves]
+    one = arms[0]
+    c = er.observations[one].curves["response_length"]
+    er.observations[one].curves["response_length"] = replace(c, steps=c.steps[-1:], values=tuple(v[-1:] for v in c.values))
+    caption, _ = plots.curve_plot(er, "response_length", list(er.observations), "t")
+    assert f"Not drawn (one evaluation each, in the scalar panels): {one}." in caption
