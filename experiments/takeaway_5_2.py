@@ -39,18 +39,23 @@ MMLU = M.benchmark_accuracy("mmlu_pro_1k")
 AVG = M.FAMILY_ACCURACY_MEAN
 RL_ARMS = ("unfiltered_rule", "unfiltered_model", "filtered_rule", "filtered_model")
 
+
+def _ordered(name, lower, higher, min_effect=0.0):
+    """Table 3's ordering between two RL arms, paired by seed (v4): every RL arm of a seed starts from that seed's
+    one SFT model, whose seed-to-seed spread is not a difference between the arms."""
+    return Directional(name, AVG, lower=lower, higher=higher, min_effect=min_effect, paired=True)
+
+
 TINY_CHECKS = (
     # Table 3's pattern on the four families' mean (Table 3 reads all four benchmarks; "out of domain" there means
     # beyond MATH, which the web-like families `chain` and `solve` stand for here)
-    Directional("filtered + rule beats unfiltered + rule", AVG, lower="unfiltered_rule", higher="filtered_rule"),
-    Directional("filtered + rule is at least as good as filtered + model", AVG, lower="filtered_model",
-                higher="filtered_rule", min_effect=-NON_INFERIORITY),
-    Directional("filtered + rule is at least as good as unfiltered + model", AVG, lower="unfiltered_model",
-                higher="filtered_rule", min_effect=-NON_INFERIORITY),
-    Directional("unfiltered + rule is worse than unfiltered + model", AVG, lower="unfiltered_rule",
-                higher="unfiltered_model"),
-    Directional("unfiltered + rule is worse than filtered + model", AVG, lower="unfiltered_rule",
-                higher="filtered_model"),
+    _ordered("filtered + rule beats unfiltered + rule", "unfiltered_rule", "filtered_rule"),
+    _ordered("filtered + rule is at least as good as filtered + model", "filtered_model", "filtered_rule",
+             -NON_INFERIORITY),
+    _ordered("filtered + rule is at least as good as unfiltered + model", "unfiltered_model", "filtered_rule",
+             -NON_INFERIORITY),
+    _ordered("unfiltered + rule is worse than unfiltered + model", "unfiltered_rule", "unfiltered_model"),
+    _ordered("unfiltered + rule is worse than filtered + model", "unfiltered_rule", "filtered_model"),
     DifferenceAgreement("filtered - unfiltered (rule) agrees", AVG, lower="unfiltered_rule", higher="filtered_rule"),
     DifferenceAgreement("model - rule (unfiltered) agrees", AVG, lower="unfiltered_rule", higher="unfiltered_model"),
     DifferenceAgreement("rule - model (filtered) agrees", AVG, lower="filtered_model", higher="filtered_rule"),
@@ -61,7 +66,7 @@ TINY_CHECKS = (
 EXPERIMENT = Experiment(
     id="takeaway-5.2",
     title="Verifiable rewards from noisy web data",
-    version=3,
+    version=4,
     claim=Claim("To obtain reward signals from noisy verifiable data, the ruled-based verifier after filtering the "
                 "prompt set for short-form answers works the best.", "§5.2", "Table 3; Table 14"),
     arms=(
@@ -151,5 +156,12 @@ EXPERIMENT = Experiment(
         3: Change("tiny scale added (issue #14): a noisy web-like prompt pool with raw references, the paper's filter, "
                   "a rule-based verifier and a judge trained in the tiny world; checks declared before any run.",
                   scales=("tiny",)),
+        4: Change("tiny checks only: the five ordering checks pair the arms by seed (Directional(paired=True)) instead "
+                  "of Welch across seeds. Changed AFTER seeing v3's run (seeds 0-2): there the Welch tests left three "
+                  "of the five inconclusive while every seed showed each step of the ordering, because the spread of "
+                  "the shared SFT start across seeds (family mean 0.36-0.48) swamps differences between arms that start "
+                  "from it. Declared (this commit) before a confirmatory run on fresh seeds 3-5, which is what tests "
+                  "the paired reading (docs/tiny_rl.md, 'Takeaway 5.2'); the reference stays v3's run.",
+                  numbers=False),
     },
 )

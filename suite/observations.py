@@ -24,10 +24,14 @@ class ScalarSample:
     #: the within-run standard error of `mean` when it comes from one run (e.g. an accuracy's problem-clustered SE over
     #: benchmark items and samples, or the Newey-West SE of a curve's window mean); it omits training variance
     within_se: float | None = None
+    #: the seed behind each of `values`, when known (a run's own seeds; a reference file does not store them): checks
+    #: that pair arms by seed read it
+    seeds: tuple[int, ...] | None = None
 
     @classmethod
-    def from_values(cls, values, *, within_se=None) -> "ScalarSample":
-        """Per-seed values; `within_se` (one per value, None where unknown) is kept only for a single run."""
+    def from_values(cls, values, *, within_se=None, seeds=None) -> "ScalarSample":
+        """Per-seed values; `within_se` (one per value, None where unknown) is kept only for a single run; `seeds`
+        names the seed of each value."""
         arr = np.asarray(list(values), dtype=float)
         if arr.size == 0:
             raise ValueError("no values")
@@ -36,7 +40,10 @@ class ScalarSample:
         if arr.size == 1 and within_se is not None:
             w = list(within_se)[0]
             se = float(w) if w is not None and math.isfinite(float(w)) and float(w) >= 0 else None
-        return cls(float(arr.mean()), sd, int(arr.size), tuple(float(v) for v in arr), se)
+        seeds = tuple(int(x) for x in seeds) if seeds is not None else None
+        if seeds is not None and len(seeds) != arr.size:
+            raise ValueError(f"{len(seeds)} seeds for {arr.size} values")
+        return cls(float(arr.mean()), sd, int(arr.size), tuple(float(v) for v in arr), se, seeds)
 
 
 @dataclass(frozen=True)
@@ -45,10 +52,12 @@ class CurveSample:
 
     steps: tuple[float, ...]
     values: tuple[tuple[float, ...], ...]  # (seeds, steps)
+    seeds: tuple[int, ...] | None = None  # the seed of each row, when known
 
     @classmethod
-    def from_seed_curves(cls, curves: list[tuple[list[float], list[float]]]) -> "CurveSample":
-        """Align per-seed (steps, values) curves on the steps common to all seeds; non-finite points are dropped."""
+    def from_seed_curves(cls, curves: list[tuple[list[float], list[float]]], seeds=None) -> "CurveSample":
+        """Align per-seed (steps, values) curves on the steps common to all seeds; non-finite points are dropped.
+        `seeds` names the seed of each curve."""
         common = None
         for steps, _ in curves:
             s = set(float(x) for x in steps)
@@ -59,7 +68,8 @@ class CurveSample:
             lut = {float(s): float(v) for s, v in zip(steps, values)}
             rows.append(tuple(lut[s] for s in grid))
         keep = [i for i in range(len(grid)) if all(math.isfinite(r[i]) for r in rows)]
-        return cls(tuple(grid[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows))
+        return cls(tuple(grid[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows),
+                   tuple(int(x) for x in seeds) if seeds is not None else None)
 
     def array(self) -> np.ndarray:
         return np.asarray(self.values, dtype=float).reshape(len(self.values), len(self.steps))

@@ -217,6 +217,20 @@ def t_test(diff: float, se: float, df: float) -> tuple[float, float, float]:
     return float(2 * dist.sf(abs(t))), float(dist.sf(t)), float(dist.cdf(t))
 
 
+def paired_error(differences) -> tuple[float, float]:
+    """(variance of the mean, degrees of freedom) of paired per-unit differences: var(d) / n on n - 1 df.
+
+    >>> paired_error([1.0, 2.0, 3.0])
+    (0.333..., 2)
+    """
+    d = [float(x) for x in differences]
+    n = len(d)
+    if n < 2:
+        raise ValueError("a paired error needs at least two differences")
+    m = sum(d) / n
+    return sum((x - m) ** 2 for x in d) / (n - 1) / n, n - 1
+
+
 def satterthwaite(variances, dofs) -> tuple[float, float]:
     """(standard error, degrees of freedom) of a sum of independent variance components, component i estimated on
     dofs[i] degrees of freedom (Welch-Satterthwaite); a component with dof None is taken as known (infinite df).

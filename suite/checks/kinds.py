@@ -121,7 +121,7 @@ class Check:
         if arr.shape[0] == 1 and reduce in ("mean", "last_quarter"):
             window = arr[0] if reduce == "mean" else arr[0, -max(1, arr.shape[1] // 4):]
             within = [stats.hac_mean_se(window)] if window.size >= 2 else None
-        return ScalarSample.from_values(reduce_curve(arr, reduce), within_se=within)
+        return ScalarSample.from_values(reduce_curve(arr, reduce), within_se=within, seeds=curve.seeds)
 
 
 def difference_error(a: ScalarSample, b: ScalarSample) -> tuple[float, float, str] | None:
@@ -148,6 +148,18 @@ def difference_error(a: ScalarSample, b: ScalarSample) -> tuple[float, float, st
     else:
         basis = f"seed spread and within-run SE ({words[0]}; {words[1]}): training variance only where seeds exist"
     return se**2, df, basis
+
+
+def paired_differences(a: ScalarSample, b: ScalarSample) -> np.ndarray | str:
+    """b - a per seed, aligned by seed, or why the two cannot be paired (seeds unknown, different, or fewer than 2)."""
+    if a.seeds is None or b.seeds is None or a.values is None or b.values is None:
+        return "the seeds behind the values are not known"
+    if sorted(a.seeds) != sorted(b.seeds):
+        return f"the arms ran different seeds: {sorted(a.seeds)} and {sorted(b.seeds)}"
+    if len(a.seeds) < 2:
+        return "one seed"
+    va, vb = dict(zip(a.seeds, a.values)), dict(zip(b.seeds, b.values))
+    return np.array([vb[s] - va[s] for s in sorted(a.seeds)])
 
 
 def reduce_curve(curves: np.ndarray, reduce: Reduce) -> np.ndarray:
@@ -267,6 +279,11 @@ class Directional(Check):
 
     pass: significant in the claimed direction (p < alpha). fail: significant in the opposite direction. Otherwise
     inconclusive. With `min_effect`, the claimed difference must also exceed that margin.
+
+    With `paired`, the test is a paired t on the per-seed differences, when both arms ran the same seeds (>= 2) and
+    the run says which value is which seed's: right where the arms of a seed share what the seed drew before them
+    (RL arms from the seed's one SFT model), whose spread would otherwise swamp the difference between arms. Where
+    the seeds cannot be paired it falls back to Welch and says so in the evidence.
     """
 
     kind: ClassVar[str] = "directional"
@@ -276,6 +293,7 @@ class Directional(Check):
     min_effect: float = 0.0
     reduce: Reduce = "last_quarter"
     use_reference: bool = False  # evaluate on the reference's numbers instead of the run (audits a paper table)
+    paired: bool = False
 
     def arms(self):
         return (self.lower, self.higher)
@@ -291,15 +309,30 @@ class Directional(Check):
         b = self._value_sample(obs, self.higher, src, self.reduce)
         expected = f"{self.higher} - {self.lower} > {_fmt(self.min_effect)}"
         diff = b.mean - a.mean
+        unpaired = ""
+        if self.paired:
+            pairs = paired_differences(a, b)
+            if isinstance(pairs, str):
+                unpaired = f"; unpaired ({pairs})"
+            else:
+                err = stats.paired_error(pairs)
+                return self._decide(a, b, pairs.mean(), err, expected,
+                                    f"paired by seed over seeds {', '.join(map(str, sorted(a.seeds)))}")
         err = difference_error(a, b)
         if err is None:
             return self._result(INCONCLUSIVE, diff, expected, f"one-sided test, alpha={self.alpha}",
                                 f"needs a spread on both arms: >= 2 seeds, or one run with a within-run standard error "
                                 f"(seeds: {a.n}, {b.n})")
         var, df, basis = err
+        return self._decide(a, b, diff, (var, df), expected, basis + unpaired)
+
+    def _decide(self, a: ScalarSample, b: ScalarSample, diff: float, err: tuple[float, float], expected: str,
+                basis: str) -> CheckResult:
+        var, df = err
         se = math.sqrt(var)
         dist = "normal" if math.isinf(df) else f"t, df={df:.1f}"
-        tol = f"one-sided {'z' if math.isinf(df) else 'Welch t'}, alpha={self.alpha}"
+        test = "z" if math.isinf(df) else "paired t" if basis.startswith("paired") else "Welch t"
+        tol = f"one-sided {test}, alpha={self.alpha}"
         # fail = significantly short of the claimed margin (below 0 when min_effect is 0)
         _, p_greater, p_less = stats.t_test(diff - self.min_effect, se, df)
         if p_greater < self.alpha:

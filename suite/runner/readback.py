@@ -92,13 +92,15 @@ def arm_observations(run_dir: Path, arms: Mapping[str, ArmRun]) -> Observations:
         per_seed = [load_metrics(run_dir, a.recipe_hash, s) for s in a.seeds]
         scalars = {}
         for name in sorted(set().union(*(m["scalars"] for m in per_seed))):
-            have = [m for m in per_seed if name in m["scalars"]]
-            scalars[name] = ScalarSample.from_values([m["scalars"][name] for m in have],
-                                                     within_se=[m.get("scalar_se", {}).get(name) for m in have])
+            have = [(s, m) for s, m in zip(a.seeds, per_seed) if name in m["scalars"]]
+            scalars[name] = ScalarSample.from_values([m["scalars"][name] for _, m in have],
+                                                     within_se=[m.get("scalar_se", {}).get(name) for _, m in have],
+                                                     seeds=[s for s, _ in have])
         curves = {}
         for name in sorted(set().union(*(m["curves"] for m in per_seed))):
-            rows = [(m["curves"][name]["step"], m["curves"][name]["value"]) for m in per_seed if name in m["curves"]]
-            curves[name] = CurveSample.from_seed_curves(rows)
+            have = [(s, m) for s, m in zip(a.seeds, per_seed) if name in m["curves"]]
+            rows = [(m["curves"][name]["step"], m["curves"][name]["value"]) for _, m in have]
+            curves[name] = CurveSample.from_seed_curves(rows, seeds=[s for s, _ in have])
         obs[arm] = ArmObservations(scalars, curves)
     return obs
 

@@ -45,3 +45,14 @@ def test_a_run_without_the_finding_exits_2(tmp_path):
     out = subprocess.run([sys.executable, "-m", "studies.verifier_profile", "--run", str(tmp_path)],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_a_runs_observations_name_the_seed_of_each_value(run):
+    # what a check that pairs arms by seed reads (suite.checks.kinds.paired_differences)
+    from suite import runner
+
+    e = runner.read_summary(run).experiments["takeaway-5.2"]
+    obs = runner.observations(run, e)
+    for arm, a in e.arms.items():
+        assert all(s.seeds == tuple(a.seeds) for s in obs[arm].scalars.values())
+        assert all(c.seeds == tuple(a.seeds) for c in obs[arm].curves.values())

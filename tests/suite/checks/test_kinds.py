@@ -178,3 +178,55 @@ class TestCurveBand:
 def test_unknown_metric_in_a_declaration_is_rejected():
     with pytest.raises(UserError, match="unknown metric"):
         Trend("x", "response_lenght", arm="a")
+
+
+class TestPairedDirectional:
+    """`Directional(paired=True)`: a paired t over seeds when the arms ran the same seeds, else Welch (said so)."""
+
+    START = (0.30, 0.50, 0.40)  # what each seed drew before the arms (a shared SFT start): a wide spread
+
+    @staticmethod
+    def obs(a, b, seeds_a=(0, 1, 2), seeds_b=(0, 1, 2)):
+        return {"lo": ArmObservations({M.HELDOUT_ACCURACY: ScalarSample.from_values(a, seeds=seeds_a)}),
+                "hi": ArmObservations({M.HELDOUT_ACCURACY: ScalarSample.from_values(b, seeds=seeds_b)})}
+
+    def check(self, paired=True, min_effect=0.0):
+        return Directional("hi > lo", M.HELDOUT_ACCURACY, lower="lo", higher="hi", paired=paired,
+                           min_effect=min_effect)
+
+    def test_a_small_consistent_gain_over_a_wide_seed_spread_passes_paired_and_not_welch(self):
+        from scipy import stats as sps
+
+        gain = (0.05, 0.04, 0.06)
+        run = self.obs(self.START, [s + g for s, g in zip(self.START, gain)])
+        paired = self.check().evaluate(run, None)
+        # by hand: differences 0.05, 0.04, 0.06: mean 0.05, sd 0.01, SE 0.01 / sqrt(3), t on 2 df
+        p_hand = sps.t(2).sf(0.05 / (0.01 / 3 ** 0.5))
+        assert paired.verdict == PASS and paired.observed == pytest.approx(0.05)
+        assert f"p(claimed)={p_hand:.3g}" in paired.evidence and "paired t" in paired.tolerance
+        assert paired.error_basis.startswith("paired by seed over seeds 0, 1, 2")
+        assert self.check(paired=False).evaluate(run, None).verdict == INCONCLUSIVE
+
+    def test_a_consistent_loss_fails_and_a_margin_is_tested_against(self):
+        loss = self.obs(self.START, [s - g for s, g in zip(self.START, (0.05, 0.04, 0.06))])
+        assert self.check().evaluate(loss, None).verdict == FAIL
+        # non-inferiority: -0.05 is significantly short of a -0.03 margin as well
+        assert self.check(min_effect=-0.03).evaluate(loss, None).verdict == FAIL
+        slight = self.obs(self.START, [s - g for s, g in zip(self.START, (0.005, 0.0, 0.01))])
+        assert self.check(min_effect=-0.03).evaluate(slight, None).verdict == PASS
+
+    def test_values_are_aligned_by_seed_not_by_position(self):
+        b = [s + 0.05 for s in self.START]
+        aligned = self.check().evaluate(self.obs(self.START, b), None)
+        shuffled = self.check().evaluate(self.obs(self.START, b[::-1], seeds_b=(2, 1, 0)), None)
+        assert shuffled.verdict == aligned.verdict == PASS and shuffled.evidence == aligned.evidence
+
+    def test_without_common_seeds_it_falls_back_to_welch_and_says_why(self):
+        b = [s + 0.05 for s in self.START]
+        other = self.check().evaluate(self.obs(self.START, b, seeds_b=(3, 4, 5)), None)
+        assert other.verdict == INCONCLUSIVE and "unpaired (the arms ran different seeds" in other.error_basis
+        unknown = {k: ArmObservations({M.HELDOUT_ACCURACY: ScalarSample.from_values(v)})
+                   for k, v in (("lo", self.START), ("hi", b))}
+        assert "not known" in self.check().evaluate(unknown, None).error_basis
+        with pytest.raises(ValueError, match="2 seeds for 3 values"):
+            ScalarSample.from_values(self.START, seeds=(0, 1))
