@@ -4,7 +4,7 @@ evidence in words, the p-value of its failing direction and the error the decisi
 
 | kind                   | question                                                              | typical role |
 |------------------------|-----------------------------------------------------------------------|--------------|
-| `directional`          | is arm B's metric higher than arm A's? (seeds, or one run's own SE)    | claim        |
+| `directional`          | is arm B's metric higher than arm A's? (seeds, paired or not; or SE)   | claim        |
 | `above_level`          | is one arm's metric above a fixed level (e.g. a behaviour present)?    | claim        |
 | `trend`                | does a curve rise / fall over a window? (seed slopes, or Newey-West)  | claim        |
 | `drawdown`             | does the curve collapse from its running peak (or stay stable)?       | claim        |
