@@ -6,12 +6,11 @@ claim checks reduce them), mean ± sd over seeds, and its final held-out accurac
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
-from studies.runs import emit, main_guard
+from studies.runs import main_guard, table_main
 from suite import runner
 from suite.checks.kinds import reduce_curve
 from suite.metrics import names as M
@@ -60,11 +59,7 @@ def to_markdown(rows: list[dict]) -> str:
 
 
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--run", type=Path, required=True, help="a finished run directory")
-    ap.add_argument("--out", type=Path, help="also write the table here")
-    args = ap.parse_args(argv)
-    emit(to_markdown(arm_rows(args.run)), args.out)
+    table_main(__doc__, lambda run: to_markdown(arm_rows(run)), argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ their common jobs run once; its `summary.json` is then the last study's.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +110,17 @@ def emit(text: str, out: Path | None) -> None:
     print(text, end="")
     if out is not None:
         write_text_atomic(out, text)
+
+
+def table_main(doc: str, table: Callable[[Path], str], argv=None, run_help: str = "a finished run directory") -> None:
+    """The command line of a study that reads one finished run and prints a Markdown table (`--run`, `--out`)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--run", type=Path, required=True, help=run_help)
+    ap.add_argument("--out", type=Path, help="also write the table here")
+    args = ap.parse_args(argv)
+    emit(table(args.run), args.out)
 
 
 def main_guard(fn) -> None:

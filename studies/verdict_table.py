@@ -6,10 +6,9 @@ observed value and the p-value of its failing direction.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from studies.runs import emit, main_guard
+from studies.runs import main_guard, table_main
 from suite import runner, verdicts
 
 
@@ -35,11 +34,7 @@ def to_markdown(run_dir: Path) -> str:
 
 
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--run", type=Path, required=True, help="a finished run directory")
-    ap.add_argument("--out", type=Path, help="also write the table here")
-    args = ap.parse_args(argv)
-    emit(to_markdown(args.run), args.out)
+    table_main(__doc__, to_markdown, argv)
 
 
 if __name__ == "__main__":

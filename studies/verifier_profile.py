@@ -11,12 +11,11 @@ the pool's forms; labels as the judge is trained on them (agreement with the ref
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 from pathlib import Path
 
-from studies.runs import emit, main_guard, replan
+from studies.runs import main_guard, table_main, replan
 from suite import runner
 from suite.tiny import task
 from suite.tiny.verifiers import FORMS, _same, reference_solution, rule_verify
@@ -87,11 +86,7 @@ def to_markdown(rows: list[dict]) -> str:
 
 
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--run", type=Path, required=True, help="a finished run with takeaway-5.2 at tiny")
-    ap.add_argument("--out", type=Path, help="write the table here (Markdown) as well as printing it")
-    args = ap.parse_args(argv)
-    emit(to_markdown(profile(args.run)), args.out)
+    table_main(__doc__, lambda run: to_markdown(profile(run)), argv, run_help="a finished run with takeaway-5.2 at tiny")
 
 
 if __name__ == "__main__":

@@ -169,20 +169,18 @@ REWARD_FALSE_NEGATIVE_RATE = _metric(
 TRAIN_ACCURACY_TRUE = _metric(
     "train_accuracy_true", "fraction", True, "curve", "share of rollouts that are correct (the truth, not the reward)")
 JUDGE_LOSS = _metric("judge_loss", "nats", False, "curve", "the judge's binary cross-entropy, mean over a window")
-JUDGE_ACCURACY = _metric("judge_accuracy", "fraction", True, "scalar",
-                         "judge verdicts that match agreement with the reference, on held-out pairs")
-JUDGE_FALSE_POSITIVE_RATE = _metric("judge_false_positive_rate", "fraction", False, "scalar",
-                                    "held-out pairs that disagree with the reference and the judge passed")
-JUDGE_FALSE_NEGATIVE_RATE = _metric("judge_false_negative_rate", "fraction", False, "scalar",
-                                    "held-out pairs that agree with the reference and the judge failed")
-JUDGE_ACCURACY_VS_TRUTH = _metric("judge_accuracy_vs_truth", "fraction", True, "scalar",
-                                  "judge verdicts that match the response's true correctness, on held-out pairs")
-JUDGE_FALSE_POSITIVE_RATE_VS_TRUTH = _metric("judge_false_positive_rate_vs_truth", "fraction", False, "scalar",
-                                             "held-out pairs with a wrong response that the judge passed")
-JUDGE_FALSE_NEGATIVE_RATE_VS_TRUTH = _metric("judge_false_negative_rate_vs_truth", "fraction", False, "scalar",
-                                             "held-out pairs with a correct response that the judge failed")
-JUDGE_LABEL_POSITIVE_RATE = _metric("judge_label_positive_rate", "fraction", None, "scalar",
-                                    "share of held-out pairs whose response agrees with the reference")
+_JUDGE_SCALARS = (  # (name, higher is better, description): the judge's error profile on held-out pairs
+    ("judge_accuracy", True, "judge verdicts that match agreement with the reference, on held-out pairs"),
+    ("judge_false_positive_rate", False, "held-out pairs that disagree with the reference and the judge passed"),
+    ("judge_false_negative_rate", False, "held-out pairs that agree with the reference and the judge failed"),
+    ("judge_accuracy_vs_truth", True, "judge verdicts that match the response's true correctness, on held-out pairs"),
+    ("judge_false_positive_rate_vs_truth", False, "held-out pairs with a wrong response that the judge passed"),
+    ("judge_false_negative_rate_vs_truth", False, "held-out pairs with a correct response that the judge failed"),
+    ("judge_label_positive_rate", None, "share of held-out pairs whose response agrees with the reference"),
+)
+(JUDGE_ACCURACY, JUDGE_FALSE_POSITIVE_RATE, JUDGE_FALSE_NEGATIVE_RATE, JUDGE_ACCURACY_VS_TRUTH,
+ JUDGE_FALSE_POSITIVE_RATE_VS_TRUTH, JUDGE_FALSE_NEGATIVE_RATE_VS_TRUTH, JUDGE_LABEL_POSITIVE_RATE) = (
+    _metric(name, "fraction", better, "scalar", text) for name, better, text in _JUDGE_SCALARS)
 for _form in ("boxed", "stated", "none"):  # suite.tiny.verifiers.FORMS
     _metric(f"judge_accuracy/{_form}", "fraction", True, "scalar",
             f"judge accuracy on held-out pairs whose reference ends in the '{_form}' form")

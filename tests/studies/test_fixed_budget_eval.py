@@ -5,14 +5,11 @@ import pytest
 
 from studies import fixed_budget_eval
 from studies.runs import main_guard
-from suite.cli import main
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    run = tmp_path_factory.mktemp("fixed_budget") / "run"
-    assert main(["run", "--smoke", "--only", "takeaway-4.2", "--out", str(run), "--no-progress"]) == 0
-    return run
+def run(tmp_path_factory, smoke_run_of):
+    return smoke_run_of(tmp_path_factory, "takeaway-4.2")
 
 
 def test_at_the_arms_own_limit_it_reproduces_the_runs_heldout_accuracy(run):

@@ -6,14 +6,11 @@ import json
 
 import pytest
 
-from suite.cli import main
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    run = tmp_path_factory.mktemp("v52") / "run"
-    assert main(["run", "--smoke", "--only", "takeaway-5.2", "--out", str(run), "--no-progress"]) == 0
-    return run
+def run(tmp_path_factory, smoke_run_of):
+    return smoke_run_of(tmp_path_factory, "takeaway-5.2")
 
 
 def test_each_verifier_is_scored_against_the_reference_and_the_truth_on_the_start_models_responses(run):

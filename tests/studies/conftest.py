@@ -1,0 +1,19 @@
+"""Shared set-up of the study tests: a finished smoke run of one finding, made once per test module."""
+
+from pathlib import Path
+
+import pytest
+
+
+def smoke_run(tmp_path_factory, finding: str) -> Path:
+    """`longcot run --smoke --only <finding>` into a fresh directory; its path."""
+    from suite.cli import main
+
+    run = tmp_path_factory.mktemp(finding.replace(".", "_")) / "run"
+    assert main(["run", "--smoke", "--only", finding, "--out", str(run), "--no-progress"]) == 0
+    return run
+
+
+@pytest.fixture(scope="module")
+def smoke_run_of():
+    return smoke_run
