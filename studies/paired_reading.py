@@ -25,12 +25,14 @@ from suite.registry import discover
 
 
 def _with_seeds(observations: dict, seeds: tuple[int, ...]) -> dict:
-    """The reference's observations with `seeds` named on every per-seed sample that has one value per seed."""
+    """The reference's observations with `seeds` named on every per-seed sample that has one value per seed and does
+    not name its seeds itself (references promoted before they were stored)."""
     out = {}
     for arm, o in observations.items():
-        scalars = {k: dataclasses.replace(s, seeds=seeds) if s.values is not None and len(s.values) == len(seeds)
-                   else s for k, s in o.scalars.items()}
-        curves = {k: dataclasses.replace(c, seeds=seeds) if len(c.values) == len(seeds) else c
+        scalars = {k: dataclasses.replace(s, seeds=seeds)
+                   if s.seeds is None and s.values is not None and len(s.values) == len(seeds) else s
+                   for k, s in o.scalars.items()}
+        curves = {k: dataclasses.replace(c, seeds=seeds) if c.seeds is None and len(c.values) == len(seeds) else c
                   for k, c in o.curves.items()}
         out[arm] = ArmObservations(scalars, curves)
     return out

@@ -26,6 +26,11 @@ from suite.runner import (
 )
 
 
+def _seeds(seeds) -> dict:
+    """The seed of each per-seed value, when the run named them (checks that pair arms by seed read them)."""
+    return {"seeds": list(seeds)} if seeds is not None else {}
+
+
 def _reference_data(run_dir: Path, summary, exp_id: str, e, run_info: dict, note: str) -> dict:
     """The reference file's content for one experiment that ran (`e`, its summary entry)."""
     first = next(iter(e.arms.values()))
@@ -48,9 +53,9 @@ def _reference_data(run_dir: Path, summary, exp_id: str, e, run_info: dict, note
                        "recipe_hashes": {arm: a.recipe_hash for arm, a in e.arms.items()}},
         "arms": {
             arm: {
-                "scalars": {name: {"per_seed": list(s.values), "mean": s.mean, "sd": s.sd, "n": s.n}
-                            for name, s in o.scalars.items()},
-                "curves": {name: {"steps": list(c.steps), "per_seed": [list(r) for r in c.values]}
+                "scalars": {name: {"per_seed": list(s.values), "mean": s.mean, "sd": s.sd, "n": s.n,
+                                   **_seeds(s.seeds)} for name, s in o.scalars.items()},
+                "curves": {name: {"steps": list(c.steps), "per_seed": [list(r) for r in c.values], **_seeds(c.seeds)}
                            for name, c in o.curves.items() if c.steps},
             }
             for arm, o in observations(run_dir, e).items()

@@ -267,7 +267,7 @@ def parse_reference(data: Any, path: Path) -> Reference:
                 if len(row) != len(steps):
                     v.fail(f"{mat}.per_seed[{i}]", f"has {len(row)} values but steps has {len(steps)}")
                 parsed.append(tuple(row))
-            curves[metric] = CurveSample(tuple(steps), tuple(parsed))
+            curves[metric] = CurveSample(tuple(steps), tuple(parsed), _parse_seeds(v, entry, len(parsed), mat))
         observations[arm] = ArmObservations(scalars, curves)
     return Reference(path, experiment, version, scale, source, tuple(notes), prov, observations, tolerances)
 
@@ -301,7 +301,20 @@ def _parse_scalar(v: _V, entry: Any, at: str) -> tuple[ScalarSample, Tolerance |
         if n >= 2 and sd is not None and abs(arr.std(ddof=1) - sd) > 1e-9 * max(1.0, sd):
             v.fail(f"{at}.sd", f"sd {sd} disagrees with the sd (ddof=1) of per_seed ({arr.std(ddof=1):.12g})")
     tol = _parse_tolerance(v, entry["tolerance"], f"{at}.tolerance") if entry.get("tolerance") is not None else None
-    return ScalarSample(mean, sd, n, values), tol
+    seeds = _parse_seeds(v, entry, len(values), at) if values is not None else None
+    return ScalarSample(mean, sd, n, values, None, seeds), tol
+
+
+def _parse_seeds(v: _V, entry: dict, n: int, at: str) -> tuple[int, ...] | None:
+    """The optional `seeds` of a per-seed entry: distinct non-negative integers, one per per-seed value."""
+    seeds = entry.get("seeds")
+    if seeds is None:
+        return None
+    if (not isinstance(seeds, list) or len(seeds) != n or len(set(map(str, seeds))) != n
+            or any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in seeds)):
+        v.fail(f"{at}.seeds", f"expected {n} distinct non-negative integers (one per per-seed value), got "
+                              f"{_short(seeds)}")
+    return tuple(seeds)
 
 
 def _parse_tolerance(v: _V, t: Any, at: str) -> Tolerance:

@@ -173,3 +173,24 @@ def test_result_files_are_written_whole_and_readable_by_others(tmp_path):
     assert p.read_text() == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'
     assert stat.S_IMODE(p.stat().st_mode) & 0o044 == 0o044  # not mkstemp's 0600
     assert [f.name for f in p.parent.iterdir()] == ["summary.json"]  # no temporary left behind
+
+
+def test_a_promoted_reference_names_the_seed_of_each_value_and_a_bad_seed_list_is_refused(exps, tmp_path):
+    import json
+
+    from suite.promote import promote
+    from suite.references import load_reference
+
+    run(exps, ["synth-length"], tmp_path / "first", seeds=(3, 1))
+    [path] = promote(tmp_path / "first", tmp_path / "refs")
+    ref = load_reference(path)
+    for o in ref.observations.values():
+        assert all(s.seeds == (3, 1) for s in o.scalars.values() if s.values is not None)  # as the run listed them
+        assert all(c.seeds == (3, 1) for c in o.curves.values())
+    data = json.loads(path.read_text())
+    arm = next(iter(data["arms"].values()))
+    entry = next(iter(arm["curves"].values()))
+    entry["seeds"] = [1, 1]
+    path.write_text(json.dumps(data))
+    with pytest.raises(UserError, match="seeds.*2 distinct non-negative integers"):
+        load_reference(path)
