@@ -73,8 +73,9 @@ def to_markdown(rows: list[dict]) -> str:
                      f"{r['difference']:.4g} | {mark} |")
     changed = sum(r["declared"] != r["paired"] for r in rows)
     lines.append("")
-    lines.append(f"{len(rows)} directional claim checks; {changed} would change verdict if paired by seed. Verdicts are "
-                 "each check's own, before the finding's multiplicity rule (Holm) turns them into a claim verdict.")
+    lines.append(f"{len(rows)} directional claim checks; {changed} would change verdict if paired by seed. "
+                 "Verdicts are each check's own, before the finding's multiplicity rule (Holm) turns them into a "
+                 "claim verdict.")
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from studies.runs import main_guard, table_main, replan
 from suite import runner
 from suite.tiny import task
-from suite.tiny.verifiers import FORMS, _same, reference_solution, rule_verify
+from suite.tiny.verifiers import FORMS, reference_solution, rule_verify
 
 FINDING = "takeaway-5.2"
 
@@ -54,8 +54,8 @@ def profile(run_dir: Path) -> list[dict]:
             for p, rec in zip(sets[fam], records[fam]):
                 refs.append(reference_solution(p, rng, recipes["judge"].judge.pool))
                 texts.append(rec["text"])
-        label = [_same(task.extract(t), r.intended) for r, t in zip(refs, texts)]
-        truth = [_same(task.extract(t), r.answer) for r, t in zip(refs, texts)]
+        label = [task.same_answer(task.extract(t), r.intended) for r, t in zip(refs, texts)]
+        truth = [task.same_answer(task.extract(t), r.answer) for r, t in zip(refs, texts)]
         verdicts = {"judge": judge.batch(refs, texts), "rule": [rule_verify(r, t) for r, t in zip(refs, texts)]}
         for name, pred in verdicts.items():
             for against, y in (("reference", label), ("truth", truth)):
@@ -86,7 +86,8 @@ def to_markdown(rows: list[dict]) -> str:
 
 
 def main(argv=None) -> None:
-    table_main(__doc__, lambda run: to_markdown(profile(run)), argv, run_help="a finished run with takeaway-5.2 at tiny")
+    table_main(__doc__, lambda run: to_markdown(profile(run)), argv,
+               run_help="a finished run with takeaway-5.2 at tiny")
 
 
 if __name__ == "__main__":

@@ -315,8 +315,7 @@ class Directional(Check):
             if isinstance(pairs, str):
                 unpaired = f"; unpaired ({pairs})"
             else:
-                err = stats.paired_error(pairs)
-                return self._decide(a, b, pairs.mean(), err, expected,
+                return self._decide(a, b, float(pairs.mean()), stats.paired_error(pairs), "paired t", expected,
                                     f"paired by seed over seeds {', '.join(map(str, sorted(a.seeds)))}")
         err = difference_error(a, b)
         if err is None:
@@ -324,15 +323,14 @@ class Directional(Check):
                                 f"needs a spread on both arms: >= 2 seeds, or one run with a within-run standard error "
                                 f"(seeds: {a.n}, {b.n})")
         var, df, basis = err
-        return self._decide(a, b, diff, (var, df), expected, basis + unpaired)
+        return self._decide(a, b, diff, (var, df), "Welch t", expected, basis + unpaired)
 
-    def _decide(self, a: ScalarSample, b: ScalarSample, diff: float, err: tuple[float, float], expected: str,
-                basis: str) -> CheckResult:
+    def _decide(self, a: ScalarSample, b: ScalarSample, diff: float, err: tuple[float, float], test: str,
+                expected: str, basis: str) -> CheckResult:
         var, df = err
         se = math.sqrt(var)
         dist = "normal" if math.isinf(df) else f"t, df={df:.1f}"
-        test = "z" if math.isinf(df) else "paired t" if basis.startswith("paired") else "Welch t"
-        tol = f"one-sided {test}, alpha={self.alpha}"
+        tol = f"one-sided {'z' if math.isinf(df) else test}, alpha={self.alpha}"
         # fail = significantly short of the claimed margin (below 0 when min_effect is 0)
         _, p_greater, p_less = stats.t_test(diff - self.min_effect, se, df)
         if p_greater < self.alpha:

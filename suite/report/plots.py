@@ -193,7 +193,7 @@ def experiment_plots(er) -> list[Plot]:
     plots: list[Plot] = []
     available = {n for arm in er.observations.values() for n in arm.curves}
     checked = [c.metric for c in er.entry.checks or ()]
-    first = [n for n in (*checked, *getattr(er, "declared_metrics", ())) if n in available]
+    first = [n for n in (*checked, *er.declared_metrics) if n in available]
     curve_names = list(dict.fromkeys(first)) + sorted(available - set(first))
     for name in curve_names[:MAX_CURVE_PLOTS]:
         plots.append(curve_plot(er, name, list(er.observations), f"{er.id}: {name}"))

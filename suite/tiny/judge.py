@@ -21,6 +21,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
@@ -29,8 +30,9 @@ import torch.nn.functional as F
 from suite.determinism import configure_torch
 from suite.tiny import task, traces
 from suite.tiny.model import TinyGPT, TinyGPTConfig, load_checkpoint, save_checkpoint
+from suite.tiny.sft import adamw
 from suite.tiny.tokenizer import TinyTokenizer
-from suite.tiny.verifiers import FORMS, JudgeConfig, ReferencedProblem, _same, reference_solution, teacher_response
+from suite.tiny.verifiers import FORMS, JudgeConfig, ReferencedProblem, reference_solution, teacher_response
 
 REF, RESP = "<ref>", "<resp>"
 JUDGE_DIR = "judge"  # in a judge job's workdir: the checkpoint
@@ -62,7 +64,8 @@ def judge_pair(problem: task.Problem, rng: random.Random, cfg: JudgeConfig) -> d
         words = words[: rng.randint(0, max(0, len(words) - 4))]
     response = " ".join(words)
     got = task.extract(response)
-    return {"ref": ref, "response": response, "label": _same(got, ref.intended), "truth": _same(got, problem.answer)}
+    return {"ref": ref, "response": response, "label": task.same_answer(got, ref.intended),
+            "truth": task.same_answer(got, problem.answer)}
 
 
 def judge_logits(model: TinyGPT, tok: TinyTokenizer, rows: Sequence[list[int]]) -> torch.Tensor:
@@ -121,10 +124,7 @@ def train_judge(cfg: JudgeConfig, seed: int, workdir: str | Path | None, *,
     block = 2 * cfg.tail + 4
     model = TinyGPT(TinyGPTConfig(tok.vocab_size, block_size=block, n_layer=cfg.n_layer, n_head=cfg.n_head,
                                   n_embd=cfg.n_embd), value_head=True).to(device)
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+    opt = adamw(model, cfg.lr, cfg.weight_decay)
     data_rng = random.Random(f"judge-data|{seed}")
     draw = _problems(cfg.pool.families, "train", data_rng)
     curve: dict[str, list] = {"step": [], "value": []}
@@ -158,15 +158,9 @@ def train_judge(cfg: JudgeConfig, seed: int, workdir: str | Path | None, *,
     scalars["judge_label_positive_rate"] = sum(p["label"] for p in held) / len(held)
     if workdir is not None:
         out = Path(workdir)
-        save_checkpoint(out / JUDGE_DIR, model.cpu(), tok, {"judge_config": _config_dict(cfg), "seed": seed})
+        save_checkpoint(out / JUDGE_DIR, model.cpu(), tok, {"judge_config": asdict(cfg), "seed": seed})
         (out / "judge_timing.json").write_text(json.dumps({"wall_time_s": time.perf_counter() - t0}) + "\n")
     return {"scalars": scalars, "curves": {"judge_loss": curve}}
-
-
-def _config_dict(cfg: JudgeConfig) -> dict:
-    from dataclasses import asdict
-
-    return asdict(cfg)
 
 
 class JudgeVerifier:

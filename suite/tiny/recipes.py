@@ -232,12 +232,13 @@ class TinyRLRecipe(OnDevice):
         from suite.tiny.sampling import prompt_ids
 
         require_device(self.device)
-        train, heldout = rl_problem_sets(self.train_families, self.n_train, self.rl.eval_size,
+        pool = self.prompt_pool  # noisy prompts come from the pool, held-out problems from the clean split either way
+        train, heldout = rl_problem_sets(self.train_families, 0 if pool else self.n_train, self.rl.eval_size,
                                          seed=self.problem_seed)
-        if self.prompt_pool is not None:
+        if pool is not None:
             from suite.tiny.verifiers import draw_prompts
 
-            train = draw_prompts(self.prompt_pool, self.n_train, filtered=self.filtered, seed=self.problem_seed)
+            train = draw_prompts(pool, self.n_train, filtered=self.filtered, seed=self.problem_seed)
         result = train_rl(self.rl, seed, ctx.dependencies["init"] / "checkpoint", ctx.workdir, train, heldout,
                           task.verify, encode_prompt=prompt_ids,
                           progress=lambda step, _: ctx.report(step, self.rl.steps), device=self.device,

@@ -114,6 +114,15 @@ def evaluate_families(model, tok, cfg: SFTConfig, sets: dict, seed: int) -> dict
 
 # --- Training ---------------------------------------------------------------------------------------------------------
 
+def adamw(model, lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW as tiny models train with it: weight decay on matrices only (not on biases, norms' gains), betas
+    (0.9, 0.95)."""
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.95))
+
+
 def lr_at(step: int, cfg: SFTConfig) -> float:
     """Linear warmup to cfg.lr, then cosine decay to cfg.lr * min_lr_ratio at the last step."""
     if step < cfg.warmup_steps:
@@ -154,10 +163,7 @@ def train_sft(cfg: SFTConfig, seed: int, workdir: str | Path, *,
     data = build_dataset(cfg, tok, seed)
     sets = eval_sets(cfg)
     model = initial_model(cfg, tok, seed, init_checkpoint).to(device)  # on the CPU, then moved
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+    opt = adamw(model, cfg.lr, cfg.weight_decay)
     order_rng = random.Random(f"sft-order|{seed}")
     order: list[int] = []
     curves: dict[str, dict[str, list]] = {}

@@ -216,7 +216,12 @@ def extract(response_text: str) -> str | None:
     return None if got is None else got.strip()
 
 
+def same_answer(got: str | None, reference: str | None) -> bool:
+    """Both are integers (an extracted answer, a reference's) and equal; None or a non-integer is never equal."""
+    return (got is not None and reference is not None and _INT.fullmatch(got) is not None
+            and _INT.fullmatch(reference) is not None and int(got) == int(reference))
+
+
 def verify(problem: Problem, response_text: str) -> bool:
     """Programmatic grader: the last boxed answer equals the reference integer."""
-    got = extract(response_text)
-    return got is not None and _INT.fullmatch(got) is not None and int(got) == int(problem.answer)
+    return same_answer(extract(response_text), problem.answer)

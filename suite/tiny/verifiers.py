@@ -107,13 +107,9 @@ def short_form(reference: str) -> str | None:
     return task.extract(reference)
 
 
-def _same(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.lstrip("-").isdigit() and b.lstrip("-").isdigit() and int(a) == int(b)
-
-
 def rule_verify(problem: ReferencedProblem, response_text: str) -> bool:
     """The rule-based verifier: the response's last boxed answer equals the reference's (both must exist)."""
-    return _same(task.extract(response_text), short_form(problem.reference))
+    return task.same_answer(task.extract(response_text), short_form(problem.reference))
 
 
 def teacher_response(problem: task.Problem, rng: random.Random, pool: NoisyPool) -> traces.Trace:
@@ -135,7 +131,7 @@ def build_pool(pool: NoisyPool) -> tuple[PoolEntry, ...]:
             ref = reference_solution(p, rng, pool)
             teacher = tuple(teacher_response(p, rng, pool) for _ in range(pool.teacher_samples))
             short = short_form(ref.reference)
-            agreeing = tuple(i for i, t in enumerate(teacher) if _same(task.extract(t.text), short))
+            agreeing = tuple(i for i, t in enumerate(teacher) if task.same_answer(task.extract(t.text), short))
             out.append(PoolEntry(ref, teacher, bool(agreeing), agreeing))
     return tuple(out)
 
@@ -151,18 +147,24 @@ def pool_statistics(pool: NoisyPool) -> dict[str, float]:
     entries = build_pool(pool)
     kept = [e for e in entries if e.kept]
 
-    def misleading(es):  # the rule cannot grade a correct response as correct
-        return sum(not _same(short_form(e.problem.reference), e.problem.answer) for e in es) / max(1, len(es))
+    def share(es, pred) -> float:
+        return sum(map(pred, es)) / max(1, len(es))
+
+    def misleading(e) -> bool:  # the rule cannot grade a correct response as correct
+        return not task.same_answer(short_form(e.problem.reference), e.problem.answer)
+
+    def wrong(e) -> bool:
+        return e.problem.intended != e.problem.answer
 
     return {
         "pool_prompts": float(len(entries)),
         "kept_prompts": float(len(kept)),
         "kept_fraction": len(kept) / max(1, len(entries)),
         "kept_responses": float(sum(len(e.agreeing) for e in kept)),
-        "rule_misleading_unfiltered": misleading(entries),
-        "rule_misleading_filtered": misleading(kept),
-        "wrong_reference_unfiltered": sum(e.problem.intended != e.problem.answer for e in entries) / max(1, len(entries)),
-        "wrong_reference_filtered": sum(e.problem.intended != e.problem.answer for e in kept) / max(1, len(kept)),
+        "rule_misleading_unfiltered": share(entries, misleading),
+        "rule_misleading_filtered": share(kept, misleading),
+        "wrong_reference_unfiltered": share(entries, wrong),
+        "wrong_reference_filtered": share(kept, wrong),
     }
 
 

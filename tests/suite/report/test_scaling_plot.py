@@ -18,7 +18,8 @@ def arm(tokens, acc, ood=None):
 
 
 def report(observations):
-    return SimpleNamespace(id="x", observations=observations, reference=None, entry=SimpleNamespace(checks=()))
+    return SimpleNamespace(id="x", observations=observations, reference=None, entry=SimpleNamespace(checks=()),
+                           declared_metrics=())
 
 
 def test_arms_named_series_underscore_budget_with_tokens_form_series_of_two_or_more():
