@@ -81,10 +81,15 @@ HEADROOM_PROBE = replace(
     repetition_ngram_size=REPETITION_TRY.ngram_size,
 )
 
+#: Takeaway 4.5's "hard questions": the two widest ranges, R = 30 and 40, where 35-51% of the SFT policy's searches
+#: would run past the limit if it never gave up (evidence/tiny/headroom/properties.md); about half of each step's
+#: prompts. The cosine arms log their length, repetition and branching on these again (measurement only).
+HARD_FROM = 30
+
 HR_CLASSIC = TinyRLRecipe(replace(HEADROOM_PROBE, reward=SPEC_CLASSIC), init=SFT_HEADROOM, n_train=2000)
-HR_COSINE = replace(HR_CLASSIC, rl=replace(HEADROOM_PROBE, reward=SPEC_COSINE))
+HR_COSINE = replace(HR_CLASSIC, rl=replace(HEADROOM_PROBE, reward=SPEC_COSINE, hard_from=HARD_FROM))
 HR_COSINE_REP = replace(HR_CLASSIC, rl=replace(
-    HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, HEADROOM_GAMMAS)))
+    HEADROOM_PROBE, reward=RewardSpec(COSINE_DEFAULT, REPETITION_TRY, HEADROOM_GAMMAS), hard_from=HARD_FROM))
 
 #: Table 10's rewards A, B, C, each with the repetition penalty and the default gammas (rescaled), 4 samples per prompt
 #: as the section_4.3 scripts run them (8 prompts x 4 samples, 2 updates of 16 per rollout)

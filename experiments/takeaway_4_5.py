@@ -4,6 +4,11 @@ With enough compute the model lengthens CoTs "using repetition" and branching (t
 "alternatively,") falls; a dense N-gram repetition penalty with a low discount mitigates it. The two arms are the same
 runs as Takeaway 4.2's cosine and cosine_rep (the section_4.5 scripts are byte-identical in arguments), so they share
 recipes, hashes and jobs.
+
+In the headroom world (tiny and gpu scales) the hacking is looked for where the paper saw it, on hard questions: the
+two widest ranges (R = 30 and 40), whose length, repetition and branching the cosine arms log on their own
+(`HARD_FROM`, measurement only). The penalty's effect on repetition and length is read over all prompts, as Figure 12
+plots the training response length.
 """
 
 from experiments._gpu_recipes import GPU_COSINE, GPU_COSINE_REP, GPU_DEVIATIONS, GPU_SEEDS
@@ -24,21 +29,39 @@ HACKING_CHECKS = (
     Directional("the penalty shortens CoTs", M.RESPONSE_LENGTH, lower="cosine_rep", higher="cosine"),
 )
 
+#: The claim in the headroom world, on hard problems as §4.5 states it: without the penalty the cosine run lengthens
+#: its hard-problem CoTs late in training, by repetition, while branching on them falls; the penalty lowers repetition
+#: and length
+HARD_HACKING_CHECKS = (
+    Trend("hard-problem CoTs lengthen late in training without the penalty", M.RESPONSE_LENGTH_HARD, arm="cosine",
+          direction="increasing", window=(0.5, 1.0)),
+    Trend("repetition on hard problems grows late in training without the penalty", M.REPETITION_RATIO_HARD,
+          arm="cosine", direction="increasing", window=(0.5, 1.0)),
+    Trend("branching ('alternatively,') on hard problems falls without the penalty", M.ALTERNATIVELY_CURVE_HARD,
+          arm="cosine", direction="decreasing"),
+    *HACKING_CHECKS[2:],
+)
+
 #: The headroom world's checks (tiny and gpu scales): the claim, and reproduction twins for the penalty's effects and
-#: the cosine arm's repetition change, against the reference
+#: the cosine arm's changes (all prompts and hard problems), against the reference
 HEADROOM_CHECKS = (
-    *HACKING_CHECKS,
+    *HARD_HACKING_CHECKS,
     DifferenceAgreement("cosine - cosine + repetition repetition ratio agrees", M.REPETITION_RATIO,
                         lower="cosine_rep", higher="cosine"),
     DifferenceAgreement("cosine - cosine + repetition length agrees", M.RESPONSE_LENGTH,
                         lower="cosine_rep", higher="cosine"),
     ChangeAgreement("repetition change without the penalty agrees", M.REPETITION_RATIO, arm="cosine"),
     ChangeAgreement("branching change without the penalty agrees", M.ALTERNATIVELY_CURVE, arm="cosine"),
+    ChangeAgreement("hard-problem repetition change without the penalty agrees", M.REPETITION_RATIO_HARD,
+                    arm="cosine"),
+    ChangeAgreement("hard-problem branching change without the penalty agrees", M.ALTERNATIVELY_CURVE_HARD,
+                    arm="cosine"),
 )
 
-ALL_PROMPTS = ("Repetition and branching are measured over all training prompts, not on hard problems only; the arms "
-               "are takeaway-4.2's cosine and cosine_rep runs (same recipes, same jobs), 200 iterations of 64 "
-               "samples, which is what 'enough compute' means here.")
+HARD_PROMPTS = ("'Hard questions' are the problems of the two widest ranges (R = 30 and 40 of 10-40), about half of "
+                "each step's prompts; the paper does not say how it picked hard questions. The arms are "
+                "takeaway-4.2's cosine and cosine_rep runs (same recipes, same jobs), 200 iterations of 64 samples, "
+                "which is what 'enough compute' means here.")
 
 EXPERIMENT = Experiment(
     id="takeaway-4.5",
@@ -47,16 +70,17 @@ EXPERIMENT = Experiment(
                 "penalty.", "§4.5", "Figures 5, 10; Table 12"),
     arms=(Arm("cosine", "cosine reward, gamma = 1"),
           Arm("cosine_rep", "cosine + dense repetition penalty (N=40, P=-0.05), gamma_c=1, gamma_p=0.99")),
-    metrics=(M.RESPONSE_LENGTH, M.REPETITION_RATIO, M.ALTERNATIVELY_CURVE, M.benchmark_accuracy("math500")),
+    metrics=(M.RESPONSE_LENGTH, M.REPETITION_RATIO, M.ALTERNATIVELY_CURVE, M.RESPONSE_LENGTH_HARD,
+             M.REPETITION_RATIO_HARD, M.ALTERNATIVELY_CURVE_HARD, M.benchmark_accuracy("math500")),
     scales={
         "tiny": ScaleSpec(recipes={"cosine": HR_COSINE, "cosine_rep": HR_COSINE_REP}, seeds=(0, 1, 2),
-                          checks=HEADROOM_CHECKS, deviations=HEADROOM_DEVIATIONS + (ALL_PROMPTS,)),
+                          checks=HEADROOM_CHECKS, deviations=HEADROOM_DEVIATIONS + (HARD_PROMPTS,)),
         "gpu": ScaleSpec(recipes={"cosine": GPU_COSINE, "cosine_rep": GPU_COSINE_REP}, seeds=GPU_SEEDS,
                          checks=HEADROOM_CHECKS,
                          deviations=GPU_DEVIATIONS + HEADROOM_DEVIATIONS[1:] + (
-                             "Repetition and branching are measured over all training prompts, not on hard problems "
-                             "only; the arms are takeaway-4.2's gpu-scale cosine and cosine_rep runs, 200 iterations "
-                             "of 256 samples.",)),
+                             "'Hard questions' are the problems of the two widest ranges (R = 30 and 40); the arms "
+                             "are takeaway-4.2's gpu-scale cosine and cosine_rep runs, 200 iterations of 256 "
+                             "samples.",)),
         "paper": ScaleSpec(
             recipes={"cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
             seeds=(42,),
@@ -73,7 +97,7 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
-    version=5,
+    version=6,
     changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
         1: 'declaration (paper scale).',
         2: Change("Adds the shape of the hacking (issue #10): repetition rises over the second half of the cosine run "
@@ -87,5 +111,13 @@ EXPERIMENT = Experiment(
         5: Change("gpu scale added (issue #15): the tiny scale's checks on takeaway-4.2's gpu-scale cosine and "
                   "cosine_rep runs (experiments/_gpu_recipes.py), declared before the run that becomes its reference.",
                   scales=("gpu",)),
+        6: Change("The claim looked for on hard questions, as §4.5 states it (issue #13): the cosine arms now log "
+                  "length, repetition and branching on the two widest ranges (R >= 30, `HARD_FROM`; measurement only, "
+                  "the trajectory is the same), and the claim's trends are read there: hard-problem CoTs lengthen "
+                  "and repeat more over the second half, branching on them falls. They replace the same trends over "
+                  "all prompts, whose v4 result (repetition fell, branching did not fall) was known; the hard-problem "
+                  "curves had never been measured. Reproduction twins for the hard-problem changes added. The "
+                  "recipes' hashes change (the new field), so the tiny reference is re-promoted from a run after "
+                  "this declaration.", scales=("tiny", "gpu")),
     },
 )

@@ -56,7 +56,8 @@ class CurveSample:
 
     @classmethod
     def from_seed_curves(cls, curves: list[tuple[list[float], list[float]]], seeds=None) -> "CurveSample":
-        """Align per-seed (steps, values) curves on the steps common to all seeds; non-finite points are dropped.
+        """Align per-seed (steps, values) curves on the steps common to all seeds; points that are null or
+        non-finite in any seed are dropped (a step where a metric had nothing to average, e.g. no hard problem).
         `seeds` names the seed of each curve."""
         common = None
         for steps, _ in curves:
@@ -65,7 +66,7 @@ class CurveSample:
         grid = sorted(common or ())
         rows = []
         for steps, values in curves:
-            lut = {float(s): float(v) for s, v in zip(steps, values)}
+            lut = {float(s): math.nan if v is None else float(v) for s, v in zip(steps, values)}
             rows.append(tuple(lut[s] for s in grid))
         keep = [i for i in range(len(grid)) if all(math.isfinite(r[i]) for r in rows)]
         return cls(tuple(grid[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows),

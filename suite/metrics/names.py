@@ -184,3 +184,17 @@ _JUDGE_SCALARS = (  # (name, higher is better, description): the judge's error p
 for _form in ("boxed", "stated", "none"):  # suite.tiny.verifiers.FORMS
     _metric(f"judge_accuracy/{_form}", "fraction", True, "scalar",
             f"judge accuracy on held-out pairs whose reference ends in the '{_form}' form")
+
+# Hard problems (Takeaway 4.5: the model lengthens its CoTs "on hard questions" by repetition): the step's rollout
+# metrics again, over the rows whose problem's difficulty is at least the RL recipe's `hard_from` (None on a step
+# that drew no such problem). Logged only by recipes that set `hard_from`.
+HARD_SUFFIX = "@hard"
+RESPONSE_LENGTH_HARD = _metric(RESPONSE_LENGTH + HARD_SUFFIX, "tokens", None, "curve",
+                               "mean generated tokens incl. EOS, on the step's hard problems")
+REPETITION_RATIO_HARD = _metric(REPETITION_RATIO + HARD_SUFFIX, "fraction", False, "curve",
+                                "share of tokens in repeated n-grams, on the step's hard problems")
+ALTERNATIVELY_CURVE_HARD = _metric(ALTERNATIVELY_CURVE + HARD_SUFFIX, "count/response", None, "curve",
+                                   "mean 'alternatively,' (pivot) count per response, on the step's hard problems")
+TRAIN_ACCURACY_HARD = _metric(TRAIN_ACCURACY + HARD_SUFFIX, "fraction", True, "curve",
+                              "share of the step's hard-problem rollouts graded correct")
+HARD_SHARE = _metric("hard_share", "fraction", None, "curve", "share of the step's rollouts on hard problems")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from suite.errors import UserError
-from suite.recipes.base import validate_fields
+from suite.recipes.base import OMIT_AT_DEFAULT, validate_fields
 from suite.rewards.settings import (
     SPEC_COSINE,
     ClassicRewardSetting,
@@ -64,6 +64,10 @@ class RLConfig:
     repetition_ngram_size: int = 40  # n for the logged repetition ratio; Algorithm 1's N = 40 tokens
     grpo_kl_in: str = field(default="loss", metadata={"choices": ("loss", "reward")})  # GRPO: KL as a loss term (k3,
     # DeepSeekMath) or as the per-token k1 reward of PPO
+    #: log the step's length, repetition, branching and accuracy again over the rollouts whose problem's difficulty
+    #: is at least this (Takeaway 4.5's "hard questions"; names.*_HARD); None logs nothing more. Measurement only: the
+    #: run's trajectory is the same with or without it
+    hard_from: int | None = field(default=None, metadata=OMIT_AT_DEFAULT)
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
@@ -96,6 +100,8 @@ class RLConfig:
         for f in ("kl_coef", "value_clip", "max_grad_norm", "warmup_fraction", "min_lr_ratio"):
             if not getattr(self, f) >= 0:
                 raise UserError(f"RLConfig.{f} must be >= 0, got {getattr(self, f)}")
+        if self.hard_from is not None and self.hard_from < 1:
+            raise UserError(f"RLConfig.hard_from must be a difficulty >= 1 or None, got {self.hard_from}")
 
     @property
     def rollout_batch_size(self) -> int:

@@ -24,9 +24,11 @@ def _mean(xs: list[float]) -> float | None:
 
 def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tensor,
                     repetition: torch.Tensor | None, kl: torch.Tensor, entropy: torch.Tensor,
-                    repetition_ngram_size: int) -> dict[str, float | None]:
+                    repetition_ngram_size: int, hard_from: int | None = None) -> dict[str, float | None]:
     """Scalars for one rollout batch. `scores` (B,) outcome rewards; `repetition` (B, T) dense penalty or None;
-    `kl`, `entropy` (B, T) per-token k1 KL to the reference and policy entropy at rollout time."""
+    `kl`, `entropy` (B, T) per-token k1 KL to the reference and policy entropy at rollout time. With `hard_from`,
+    also length, repetition, branching and accuracy over the rows whose problem's difficulty is >= `hard_from`
+    (`names.*_HARD`, None when the batch has none) and the share of such rows."""
     from suite.metrics.keywords import KEYWORDS, keyword_counts
     from suite.metrics.repetition import repetition_ratio
 
@@ -34,6 +36,7 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
     exc = exceeded(r.lengths.cpu().numpy(), max_len, margin).tolist()
     tokens = r.tokens.cpu()  # the repetition ratio reads each row on the CPU
     counts = [keyword_counts(t) for t in r.texts]
+    rep_rows = [float(repetition_ratio(tokens[i, :n], repetition_ngram_size)) for i, n in enumerate(lens)]
     out: dict[str, float | None] = {
         names.REWARD_OUTCOME: float(scores.mean()),
         names.REWARD_REPETITION: float(repetition.sum(dim=1).mean()) if repetition is not None else 0.0,
@@ -47,8 +50,7 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
         names.TRAIN_ACCURACY: _mean([float(c) for c in r.correct]),
         names.KL: float(masked_mean(kl, r.mask)),
         names.ENTROPY: float(masked_mean(entropy, r.mask)),
-        names.REPETITION_RATIO: _mean([float(repetition_ratio(tokens[i, :n], repetition_ngram_size))
-                                       for i, n in enumerate(lens)]),
+        names.REPETITION_RATIO: _mean(rep_rows),
         names.WAIT_COUNT: _mean([float(c["wait"]) for c in counts]),
         names.ALTERNATIVELY_CURVE: _mean([float(c["alternatively,"]) for c in counts]),
         names.KEYWORD_RECHECK: _mean([float(c["recheck"]) for c in counts]),
@@ -57,4 +59,13 @@ def rollout_metrics(r: Rollout, *, max_len: int, margin: int, scores: torch.Tens
     for k in KEYWORDS:  # both readings of a keyword's frequency (suite.metrics.names, "Keyword statistics")
         out[names.keyword_rate_curve(k)] = _mean([float(c[k] > 0) for c in counts])
         out[names.keyword_per_token_curve(k)] = sum(c[k] for c in counts) / n_tokens
+    if hard_from is not None:
+        hard = [i for i, p in enumerate(r.problems) if p.difficulty >= hard_from]
+        out.update({
+            names.HARD_SHARE: len(hard) / len(lens),
+            names.RESPONSE_LENGTH_HARD: _mean([float(lens[i]) for i in hard]),
+            names.REPETITION_RATIO_HARD: _mean([rep_rows[i] for i in hard]),
+            names.ALTERNATIVELY_CURVE_HARD: _mean([float(counts[i]["alternatively,"]) for i in hard]),
+            names.TRAIN_ACCURACY_HARD: _mean([float(r.correct[i]) for i in hard]),
+        })
     return out

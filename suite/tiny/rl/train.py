@@ -293,7 +293,8 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         policy.eval()
         # ---- logging ----------------------------------------------------------------------------------------------
         metrics = rollout_metrics(r, max_len=max_len, margin=margin, scores=scores, repetition=rep, kl=kl,
-                                  entropy=entropy, repetition_ngram_size=cfg.repetition_ngram_size)
+                                  entropy=entropy, repetition_ngram_size=cfg.repetition_ngram_size,
+                                  hard_from=cfg.hard_from)
         if reward_verify is not None:
             metrics.update(reward_agreement(r.correct, grade(verify, r.problems, r.texts)))
         metrics[names.POLICY_LOSS] = float(np.mean(p_losses))

@@ -230,3 +230,18 @@ class TestPairedDirectional:
         assert "not known" in self.check().evaluate(unknown, None).error_basis
         with pytest.raises(ValueError, match="2 seeds for 3 values"):
             ScalarSample.from_values(self.START, seeds=(0, 1))
+
+
+def test_a_curve_with_null_points_drops_them_in_every_seed_and_still_gives_a_trend():
+    # a hard-problem curve is null on a step that drew no hard problem; the step leaves every seed's row
+    steps = list(range(10))
+    rising = [[float(s) + d for s in steps] for d in (0.0, 0.5, -0.5)]
+    rising[1][3] = None
+    rising[2][7] = None
+    c = CurveSample.from_seed_curves([(steps, r) for r in rising], seeds=[0, 1, 2])
+    assert c.steps == tuple(float(s) for s in steps if s not in (3, 7))
+    assert c.array().shape == (3, 8)
+    obs = {"cosine": ArmObservations({}, {M.ALTERNATIVELY_CURVE_HARD: c})}
+    up = Trend("up", M.ALTERNATIVELY_CURVE_HARD, arm="cosine", direction="increasing").evaluate(obs, None)
+    down = Trend("down", M.ALTERNATIVELY_CURVE_HARD, arm="cosine", direction="decreasing").evaluate(obs, None)
+    assert (up.verdict, down.verdict) == (PASS, FAIL)

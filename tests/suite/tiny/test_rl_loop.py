@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from suite.determinism import configure_torch
+from suite.errors import UserError
 from suite.metrics import names
 from suite.rewards.settings import SPEC_CLASSIC, SPEC_COSINE_REP, RewardSpec
 from suite.tiny import model as tiny_model
@@ -167,3 +168,40 @@ def test_keyword_curves_give_both_readings_of_each_keyword():
     for k in KEYWORDS:
         assert names.keyword_rate_curve(k) in out["curves"] and names.keyword_per_token_curve(k) in out["curves"]
     assert names.KEYWORD_RECHECK in out["curves"]
+
+
+HARD = (names.RESPONSE_LENGTH_HARD, names.REPETITION_RATIO_HARD, names.ALTERNATIVELY_CURVE_HARD,
+        names.TRAIN_ACCURACY_HARD, names.HARD_SHARE)
+
+
+def test_hard_problem_curves_are_measurement_only_and_read_the_hard_rows():
+    plain, pol_plain = _run(SMALL, seed=5)
+    every, pol_every = _run(replace(SMALL, hard_from=1), seed=5)  # every problem is hard (difficulties 2-5)
+    some, _ = _run(replace(SMALL, hard_from=4), seed=5)
+    none, _ = _run(replace(SMALL, hard_from=99), seed=5)
+    # the trajectory does not see the field: every other curve and the policy are bit-identical
+    for out in (every, some, none):
+        assert {k: v for k, v in out["curves"].items() if k not in HARD} == plain["curves"]
+        assert out["scalars"] == plain["scalars"]
+    assert all(torch.equal(x, y) for x, y in zip(pol_plain.state_dict().values(), pol_every.state_dict().values()))
+    assert not [n for n in HARD if n in plain["curves"]]
+    # every row hard: the hard curves are the all-row curves; no row hard: nothing to average
+    for hard, whole in ((names.RESPONSE_LENGTH_HARD, names.RESPONSE_LENGTH),
+                        (names.REPETITION_RATIO_HARD, names.REPETITION_RATIO),
+                        (names.ALTERNATIVELY_CURVE_HARD, names.ALTERNATIVELY_CURVE),
+                        (names.TRAIN_ACCURACY_HARD, names.TRAIN_ACCURACY)):
+        assert every["curves"][hard]["value"] == plain["curves"][whole]["value"]
+        assert none["curves"][hard]["value"] == [None] * SMALL.steps
+    assert every["curves"][names.HARD_SHARE]["value"] == [1.0] * SMALL.steps
+    assert none["curves"][names.HARD_SHARE]["value"] == [0.0] * SMALL.steps
+    share = some["curves"][names.HARD_SHARE]["value"]
+    assert all(s in (0.0, 0.5, 1.0) for s in share)  # 2 prompts x 2 samples a step
+    for s, v in zip(share, some["curves"][names.RESPONSE_LENGTH_HARD]["value"]):
+        assert (v is None) == (s == 0.0)
+
+
+def test_hard_from_must_be_a_difficulty():
+    with pytest.raises(UserError, match="hard_from"):
+        RLConfig(hard_from=0)
+    with pytest.raises(UserError, match="hard_from"):
+        RLConfig(hard_from="30")
