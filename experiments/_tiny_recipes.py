@@ -82,8 +82,9 @@ HEADROOM_PROBE = replace(
 )
 
 #: Takeaway 4.5's "hard questions": the two widest ranges, R = 30 and 40, where 35-51% of the SFT policy's searches
-#: would run past the limit if it never gave up (evidence/tiny/headroom/properties.md); about half of each step's
-#: prompts. The cosine arms log their length, repetition and branching on these again (measurement only).
+#: would run past the limit if it never gave up (evidence/tiny/headroom/properties.md); 62% of the RL training
+#: prompts, as a wide range holds more distinct problems. The cosine arms log their length, repetition and branching
+#: on these again (measurement only).
 HARD_FROM = 30
 
 HR_CLASSIC = TinyRLRecipe(replace(HEADROOM_PROBE, reward=SPEC_CLASSIC), init=SFT_HEADROOM, n_train=2000)

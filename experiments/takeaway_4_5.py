@@ -58,8 +58,9 @@ HEADROOM_CHECKS = (
                     arm="cosine"),
 )
 
-HARD_PROMPTS = ("'Hard questions' are the problems of the two widest ranges (R = 30 and 40 of 10-40), about half of "
-                "each step's prompts; the paper does not say how it picked hard questions. The arms are "
+HARD_PROMPTS = ("'Hard questions' are the problems of the two widest ranges (R = 30 and 40 of 10-40), 62% of the "
+                "training prompts (a wide range holds more distinct problems); the paper does not say how it picked "
+                "hard questions. The arms are "
                 "takeaway-4.2's cosine and cosine_rep runs (same recipes, same jobs), 200 iterations of 64 samples, "
                 "which is what 'enough compute' means here.")
 
@@ -97,7 +98,7 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
-    version=6,
+    version=7,
     changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
         1: 'declaration (paper scale).',
         2: Change("Adds the shape of the hacking (issue #10): repetition rises over the second half of the cosine run "
@@ -119,5 +120,8 @@ EXPERIMENT = Experiment(
                   "curves had never been measured. Reproduction twins for the hard-problem changes added. The "
                   "recipes' hashes change (the new field), so the tiny reference is re-promoted from a run after "
                   "this declaration.", scales=("tiny", "gpu")),
+        7: Change("Deviation text corrected after the v6 run: hard problems are 62% of the training prompts (that "
+                  "run's `hard_share`), not 'about half'; the wide ranges hold more distinct problems. No check or "
+                  "recipe changed.", numbers=False),
     },
 )
