@@ -12,6 +12,7 @@ raises accuracy; the recheck behaviour is present in the base model; direct RL d
 drops, then rises, and never exceeds the base model's initial length; SFT + RL beats direct RL (Table 4's ordering).
 """
 
+from experiments._gpu_recipes import gpu_scale
 from experiments._paper_recipes import BASE_QWEN, RL_T15_DIRECT, RL_T15_SFT, SFT_QWEN
 from experiments._tiny_recipes import BASE_MODEL, DIRECT_RL, SCALING_DEVIATIONS, SFT_FROM_BASE, SFT_RL_FROM_BASE
 from suite.checks import (
@@ -44,6 +45,28 @@ TINY_CHECKS = (
     ChangeAgreement("direct RL's change of the recheck rate agrees", RECHECK_RATE, arm="direct_rl"),
 )
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `gpu_scale`)
+TINY = ScaleSpec(
+    recipes={"base": BASE_MODEL, "direct_rl": DIRECT_RL, "sft": SFT_FROM_BASE, "sft_rl": SFT_RL_FROM_BASE},
+    seeds=(0, 1, 2), checks=TINY_CHECKS,
+    deviations=(
+        SCALING_DEVIATIONS[0],
+        "The base model is not pretrained on a corpus: it is trained (loss on the response only, as SFT) on "
+        "16,000 web-like examples of the task language (one unfiltered response of a random style to "
+        "`seek`, `chain` and `solve` problems, 30% wrong), takeaway-5.1's 100% web-like arm; its long-style "
+        "responses recheck a try after a slip, the only source of `recheck`.",
+        "Direct RL keeps SimpleRL's reward (+1 / -0.5 / -1 for no answer), PPO and GAE lambda 0.95 (Table "
+        "15) at the scale of the other §3 runs (250 iterations of 8 prompts x 4 samples, limit 160), not 20 "
+        "episodes of 8 samples with a 3,072-token budget; every arm is evaluated at T 0.7, top-p 0.95, where "
+        "the paper evaluates the base and direct-RL rows greedily.",
+        "SFT fine-tunes the base model on 2,000 `seek` problems x 2 clean emergent-search traces (the paper's "
+        "N = 32 / 16), two epochs, at the from-scratch learning rate; SFT + RL is takeaway-3.2's RL (cosine + "
+        "repetition penalty, 4 samples), not 8 samples for 8 episodes.",
+        "'Does not raise the recheck rate' is read as the per-response recheck rate of the direct-RL "
+        "rollouts never exceeding its start (stays_below_start); the per-token rate is logged beside it.",
+    ),
+)
+
 EXPERIMENT = Experiment(
     id="section-6",
     title="RL from the base model: what emerges and what does not",
@@ -60,26 +83,8 @@ EXPERIMENT = Experiment(
         M.ACCURACY_AVG, M.KEYWORD_RATE_CURVE, M.RESPONSE_LENGTH, M.KL, M.HELDOUT_ACCURACY, M.HELDOUT_ACCURACY_CURVE,
         RECHECK_RATE, BASE_RECHECK_RATE, M.keyword_per_token_curve("recheck"), M.final_keyword_per_token("recheck")),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"base": BASE_MODEL, "direct_rl": DIRECT_RL, "sft": SFT_FROM_BASE, "sft_rl": SFT_RL_FROM_BASE},
-            seeds=(0, 1, 2), checks=TINY_CHECKS,
-            deviations=(
-                SCALING_DEVIATIONS[0],
-                "The base model is not pretrained on a corpus: it is trained (loss on the response only, as SFT) on "
-                "16,000 web-like examples of the task language (one unfiltered response of a random style to "
-                "`seek`, `chain` and `solve` problems, 30% wrong), takeaway-5.1's 100% web-like arm; its long-style "
-                "responses recheck a try after a slip, the only source of `recheck`.",
-                "Direct RL keeps SimpleRL's reward (+1 / -0.5 / -1 for no answer), PPO and GAE lambda 0.95 (Table "
-                "15) at the scale of the other §3 runs (250 iterations of 8 prompts x 4 samples, limit 160), not 20 "
-                "episodes of 8 samples with a 3,072-token budget; every arm is evaluated at T 0.7, top-p 0.95, where "
-                "the paper evaluates the base and direct-RL rows greedily.",
-                "SFT fine-tunes the base model on 2,000 `seek` problems x 2 clean emergent-search traces (the paper's "
-                "N = 32 / 16), two epochs, at the from-scratch learning rate; SFT + RL is takeaway-3.2's RL (cosine + "
-                "repetition penalty, 4 samples), not 8 samples for 8 episodes.",
-                "'Does not raise the recheck rate' is read as the per-response recheck rate of the direct-RL "
-                "rollouts never exceeding its start (stays_below_start); the per-token rate is logged beside it.",
-            ),
-        ),
+        "tiny": TINY,
+        "gpu": gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={"base": BASE_QWEN, "direct_rl": RL_T15_DIRECT, "sft": SFT_QWEN, "sft_rl": RL_T15_SFT},
             seeds=(42,),
@@ -103,7 +108,7 @@ EXPERIMENT = Experiment(
         "table4:sft": "sft",
         "table4:sft_rl": "sft_rl",
     },
-    version=4,
+    version=5,
     changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
         1: 'declaration (paper scale) with Table 4 as the reference.',
         2: Change("Adds §6.2's length shape (issue #10): a drop then a rise (turn) that never exceeds the base model's "
@@ -114,5 +119,9 @@ EXPERIMENT = Experiment(
         4: Change("tiny scale added (issue #14): a base model trained on the task's web-like text only, direct RL "
                   "with SimpleRL's format reward, SFT from the base model, then RL; checks declared before the run that "
                   "becomes the reference.", scales=("tiny",)),
+        5: Change("gpu scale added (issue #15): the tiny scale's arms with every SFT stage on a 4 x 128 model (8x the "
+                  "parameters) on the same data, RL with 4x the prompts per iteration, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `scale_up`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

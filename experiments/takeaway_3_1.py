@@ -12,6 +12,7 @@ still gains while short CoT's gain stays below 3 points (the paper: "only a marg
 3%" over a six-fold token increase).
 """
 
+from experiments._gpu_recipes import gpu_scale
 from experiments._paper_recipes import SFT_SCALING
 from experiments._tiny_recipes import NON_INFERIORITY, SCALING_DEVIATIONS, SFT_SCALING_TINY
 from suite.checks import DifferenceAgreement, Directional
@@ -40,10 +41,14 @@ TINY_CHECKS = (
                         higher="short_n256"),
 )
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `gpu_scale`)
+TINY = ScaleSpec(recipes=SFT_SCALING_TINY, seeds=(0, 1, 2), checks=TINY_CHECKS,
+                  deviations=SCALING_DEVIATIONS)
+
 EXPERIMENT = Experiment(
     id="takeaway-3.1",
     title="SFT scaling upper limit: long vs short CoT",
-    version=3,
+    version=4,
     claim=Claim("SFT with long CoT can scale up to a higher performance upper limit than short CoT.", "§3.1",
                 "Figure 1"),
     arms=(
@@ -55,8 +60,8 @@ EXPERIMENT = Experiment(
     ),
     metrics=(MATH500, M.HELDOUT_ACCURACY, M.OOD_ACCURACY, M.SFT_TRAIN_TOKENS, M.MEAN_LENGTH_FINAL, M.KEYWORD_RATE),
     scales={
-        "tiny": ScaleSpec(recipes=SFT_SCALING_TINY, seeds=(0, 1, 2), checks=TINY_CHECKS,
-                          deviations=SCALING_DEVIATIONS),
+        "tiny": TINY,
+        "gpu": gpu_scale(TINY),
         "paper": ScaleSpec(
             # one recipe per released script, openrlhf/scripts/section_3.1_sft_scaling/*.sh (official repo @ 7cec7017)
             recipes=dict(SFT_SCALING),
@@ -84,5 +89,9 @@ EXPERIMENT = Experiment(
         3: Change("tiny scale added (issue #14): long (emergent search) vs short CoT SFT at N = 2, 4, 8, 16 traces per "
                   "problem in the headroom world, two epochs; checks declared before the run that becomes the "
                   "reference.", scales=("tiny",)),
+        4: Change("gpu scale added (issue #15): the tiny scale's arms with every SFT stage on a 4 x 128 model (8x the "
+                  "parameters) on the same data, RL with 4x the prompts per iteration, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `scale_up`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

@@ -13,6 +13,7 @@ points is reported next to the paper's "over 3%", not checked against it.
 
 from dataclasses import replace
 
+from experiments._gpu_recipes import gpu_scale
 from experiments._paper_recipes import RL_T7, SFT_SCALING, T7_DEVIATIONS
 from experiments._tiny_recipes import NON_INFERIORITY, SCALING_DEVIATIONS, SFT_SCALING_TINY, rl_t7
 from suite.checks import (
@@ -56,10 +57,24 @@ MATH500 = M.benchmark_accuracy("math500")
 LONG_SFT = SFT_SCALING["long_n256"]  # = takeaway-3.1's long_n256 (section_3.1 script, N=256): one shared job
 SHORT_SFT = SFT_SCALING["short_n256"]
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `gpu_scale`)
+TINY = ScaleSpec(
+    recipes={"long_sft": TINY_LONG_SFT, "long_sft_rl": rl_t7(TINY_LONG_SFT),
+             "short_sft": TINY_SHORT_SFT, "short_sft_rl": rl_t7(TINY_SHORT_SFT),
+             **TINY_N8, **{f"{arm}_rl": rl_t7(r) for arm, r in TINY_N8.items()}},
+    seeds=(0, 1, 2), checks=TINY_CHECKS + TINY_CHECKS_N8,
+    deviations=(*SCALING_DEVIATIONS,
+                "Table 7's RL scaled to the headroom world: 250 PPO iterations of 8 prompts x 4 samples (four "
+                "episodes over 2,000 prompts), updates of 16, generation limit 160, cosine reward with the "
+                "repetition penalty at N = 16 tokens and gamma 1 for both channels (Table 7's single gamma).",
+                "The difference in differences treats the four arms as independent; an RL run starts from "
+                "the same seed's SFT model, so the test overstates its variance (conservative)."),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-3.2",
     title="SFT initialisation for RL: long CoT gains more from RL",
-    version=6,
+    version=7,
     claim=Claim("SFT with long CoTs makes further RL improvement easier, while short CoTs do not.", "§3.2",
                 "Figure 1"),
     arms=(
@@ -73,18 +88,8 @@ EXPERIMENT = Experiment(
     metrics=(MATH500, M.HELDOUT_ACCURACY, M.OOD_ACCURACY, M.MEAN_LENGTH_FINAL, M.HELDOUT_ACCURACY_CURVE,
              M.RESPONSE_LENGTH),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"long_sft": TINY_LONG_SFT, "long_sft_rl": rl_t7(TINY_LONG_SFT),
-                     "short_sft": TINY_SHORT_SFT, "short_sft_rl": rl_t7(TINY_SHORT_SFT),
-                     **TINY_N8, **{f"{arm}_rl": rl_t7(r) for arm, r in TINY_N8.items()}},
-            seeds=(0, 1, 2), checks=TINY_CHECKS + TINY_CHECKS_N8,
-            deviations=(*SCALING_DEVIATIONS,
-                        "Table 7's RL scaled to the headroom world: 250 PPO iterations of 8 prompts x 4 samples (four "
-                        "episodes over 2,000 prompts), updates of 16, generation limit 160, cosine reward with the "
-                        "repetition penalty at N = 16 tokens and gamma 1 for both channels (Table 7's single gamma).",
-                        "The difference in differences treats the four arms as independent; an RL run starts from "
-                        "the same seed's SFT model, so the test overstates its variance (conservative)."),
-        ),
+        "tiny": TINY,
+        "gpu": gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={
                 "long_sft": LONG_SFT, "long_sft_rl": replace(RL_T7, init=LONG_SFT),
@@ -123,5 +128,9 @@ EXPERIMENT = Experiment(
                   "has room: four arms (two of them 3.1's jobs) and their claim and reproduction checks, declared after "
                   "the N = 16 run showed its long start at the ceiling and before these arms ran. The N = 16 checks "
                   "stay as declared, so the claim verdict needs both.", scales=("tiny",)),
+        7: Change("gpu scale added (issue #15): the tiny scale's arms with every SFT stage on a 4 x 128 model (8x the "
+                  "parameters) on the same data, RL with 4x the prompts per iteration, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `scale_up`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

@@ -13,6 +13,7 @@ domain from RL (difference in differences).
 
 from dataclasses import replace
 
+from experiments._gpu_recipes import gpu_scale
 from experiments._paper_recipes import (
     ONE_SFT_FOR_TWO_TABLES,
     RL_T7,
@@ -51,10 +52,28 @@ TINY_CHECKS = (
     DifferenceInDifferencesAgreement("the difference in in-domain RL gains agrees", M.HELDOUT_ACCURACY, **RL_GAIN),
 )
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `gpu_scale`)
+TINY = ScaleSpec(
+    recipes={"constructed_sft": SFT_CONSTRUCTED, "emergent_sft": SFT_EMERGENT,
+             "constructed_sft_rl": rl_t7(SFT_CONSTRUCTED), "emergent_sft_rl": rl_t7(SFT_EMERGENT)},
+    seeds=(0, 1, 2), checks=TINY_CHECKS,
+    deviations=(
+        *SCALING_DEVIATIONS[:1],
+        "Constructed long CoT here is a fixed template, not Action Prompting: `clarify <problem> decompose "
+        "step <the straight-line solution> reflect fine`, padded with `reflect fine` to the length of an "
+        "emergent trace drawn for the same problem; its reflections carry no search (the paper's o1-mini "
+        "reflections carry some). Both SFT sets hold 2,000 problems x 16 traces, trained two epochs.",
+        "Out of domain is the `seekswap` family (the same equations written `b + a * x`), never trained on; "
+        "the paper's are other benchmarks (AIME 2024, TheoremQA, MMLU-Pro-1k).",
+        "RL is takeaway-3.2's scaled Table 7 run (250 iterations of 8 x 4, cosine + repetition penalty, "
+        "gamma 1), the same jobs for the emergent arm.",
+    ),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-3.3",
     title="Long CoT cold start: emergent vs constructed patterns",
-    version=3,
+    version=4,
     claim=Claim("SFT initialization matters: high-quality, emergent long CoT patterns lead to significantly better "
                 "generalization and RL gains.", "§3.3", "Table 1"),
     arms=(
@@ -66,22 +85,8 @@ EXPERIMENT = Experiment(
     metrics=(*(M.benchmark_accuracy(b) for b in M.BENCHMARKS), M.HELDOUT_ACCURACY, M.OOD_ACCURACY,
              M.MEAN_LENGTH_FINAL, M.HELDOUT_ACCURACY_CURVE, M.RESPONSE_LENGTH),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"constructed_sft": SFT_CONSTRUCTED, "emergent_sft": SFT_EMERGENT,
-                     "constructed_sft_rl": rl_t7(SFT_CONSTRUCTED), "emergent_sft_rl": rl_t7(SFT_EMERGENT)},
-            seeds=(0, 1, 2), checks=TINY_CHECKS,
-            deviations=(
-                *SCALING_DEVIATIONS[:1],
-                "Constructed long CoT here is a fixed template, not Action Prompting: `clarify <problem> decompose "
-                "step <the straight-line solution> reflect fine`, padded with `reflect fine` to the length of an "
-                "emergent trace drawn for the same problem; its reflections carry no search (the paper's o1-mini "
-                "reflections carry some). Both SFT sets hold 2,000 problems x 16 traces, trained two epochs.",
-                "Out of domain is the `seekswap` family (the same equations written `b + a * x`), never trained on; "
-                "the paper's are other benchmarks (AIME 2024, TheoremQA, MMLU-Pro-1k).",
-                "RL is takeaway-3.2's scaled Table 7 run (250 iterations of 8 x 4, cosine + repetition penalty, "
-                "gamma 1), the same jobs for the emergent arm.",
-            ),
-        ),
+        "tiny": TINY,
+        "gpu": gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={
                 "constructed_sft": SFT_CONSTRUCTED_LLAMA,
@@ -120,5 +125,9 @@ EXPERIMENT = Experiment(
         3: Change("tiny scale added (issue #14): emergent vs constructed (fixed template, matched length) SFT in the "
                   "headroom world, each then takeaway-3.2's RL; checks declared before the run that becomes the "
                   "reference.", scales=("tiny",)),
+        4: Change("gpu scale added (issue #15): the tiny scale's arms with every SFT stage on a 4 x 128 model (8x the "
+                  "parameters) on the same data, RL with 4x the prompts per iteration, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `scale_up`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

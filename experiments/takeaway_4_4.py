@@ -4,6 +4,7 @@ Cosine reward + repetition penalty with generation budgets of 2048 / 6144 / 1433
 training samples: "8K performed better than the model with 4K ... performance was better under 8K than 16K".
 """
 
+from experiments._gpu_recipes import headroom_gpu_scale
 from experiments._paper_recipes import RL_T11_4K, RL_T11_8K, RL_T11_16K
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_T11, NON_INFERIORITY
 from suite.checks import DifferenceAgreement, Directional
@@ -12,10 +13,46 @@ from suite.metrics import names as M
 
 MATH500 = M.benchmark_accuracy("math500")
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `headroom_gpu_scale`)
+TINY = ScaleSpec(
+    recipes=dict(HR_T11),
+    seeds=(0, 1, 2),
+    checks=(
+        # at equal samples the middle window beats both neighbours; the large window catches up with more
+        Directional("the middle window beats the small one at equal samples", M.HELDOUT_ACCURACY,
+                    lower="small", higher="mid"),
+        Directional("the middle window beats the large one at equal samples", M.HELDOUT_ACCURACY,
+                    lower="large", higher="mid"),
+        Directional("the large window gains from twice the samples", M.HELDOUT_ACCURACY, lower="large",
+                    higher="large_2x"),
+        Directional("with twice the samples the large window is not behind the middle one",
+                    M.HELDOUT_ACCURACY, lower="mid", higher="large_2x", min_effect=-NON_INFERIORITY),
+        # reproduction: each claimed difference against the reference's
+        DifferenceAgreement("mid - small held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="small",
+                            higher="mid"),
+        DifferenceAgreement("mid - large held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="large",
+                            higher="mid"),
+        DifferenceAgreement("large_2x - large held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="large",
+                            higher="large_2x"),
+    ),
+    deviations=HEADROOM_DEVIATIONS + (
+        "Context windows 112 / 160 / 320 generated tokens stand for 2,048 / 6,144 / 14,336 (the middle one is "
+        "the headroom world's limit, where 29-36% of SFT samples would run past it if the policy never gave "
+        "up); every arm keeps the middle window's discount factors, as the paper keeps 0.99 for all three.",
+        "Held-out accuracy is measured at each arm's own generation limit (112 / 160 / 320 tokens), while the "
+        "paper evaluated every model with the same 16,384 output tokens (§2.5). Measured: re-evaluating every "
+        "arm's final policies with 320 tokens (studies.fixed_budget_eval) changes no held-out accuracy, "
+        "because the policies stop well inside their limits (held-out exceed rate <= 0.012); "
+        "evidence/tiny/section4/fixed_budget_eval.md.",
+        "'Twice the samples' is 400 iterations instead of 200 for the largest window (Figure 6 shows equal "
+        "samples only; the issue's reading of 'need more training samples').",
+    ),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-4.4",
     title="Larger context windows need more samples",
-    version=5,
+    version=6,
     claim=Claim("Models might need more training samples to learn to utilize larger context window sizes.", "§4.4",
                 "Figure 6; Table 11"),
     arms=(Arm("ctx_4k", "2048 + 2048 tokens"), Arm("ctx_8k", "2048 + 6144 tokens"), Arm("ctx_16k", "2048 + 14336 tokens"),
@@ -23,40 +60,8 @@ EXPERIMENT = Experiment(
           Arm("large", "tiny: generation limit 320"), Arm("large_2x", "tiny: limit 320, twice the training samples")),
     metrics=(MATH500, M.RESPONSE_LENGTH, M.EXCEED_RATE, M.HELDOUT_ACCURACY, M.HELDOUT_ACCURACY_CURVE),
     scales={
-        "tiny": ScaleSpec(
-            recipes=dict(HR_T11),
-            seeds=(0, 1, 2),
-            checks=(
-                # at equal samples the middle window beats both neighbours; the large window catches up with more
-                Directional("the middle window beats the small one at equal samples", M.HELDOUT_ACCURACY,
-                            lower="small", higher="mid"),
-                Directional("the middle window beats the large one at equal samples", M.HELDOUT_ACCURACY,
-                            lower="large", higher="mid"),
-                Directional("the large window gains from twice the samples", M.HELDOUT_ACCURACY, lower="large",
-                            higher="large_2x"),
-                Directional("with twice the samples the large window is not behind the middle one",
-                            M.HELDOUT_ACCURACY, lower="mid", higher="large_2x", min_effect=-NON_INFERIORITY),
-                # reproduction: each claimed difference against the reference's
-                DifferenceAgreement("mid - small held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="small",
-                                    higher="mid"),
-                DifferenceAgreement("mid - large held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="large",
-                                    higher="mid"),
-                DifferenceAgreement("large_2x - large held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="large",
-                                    higher="large_2x"),
-            ),
-            deviations=HEADROOM_DEVIATIONS + (
-                "Context windows 112 / 160 / 320 generated tokens stand for 2,048 / 6,144 / 14,336 (the middle one is "
-                "the headroom world's limit, where 29-36% of SFT samples would run past it if the policy never gave "
-                "up); every arm keeps the middle window's discount factors, as the paper keeps 0.99 for all three.",
-                "Held-out accuracy is measured at each arm's own generation limit (112 / 160 / 320 tokens), while the "
-                "paper evaluated every model with the same 16,384 output tokens (§2.5). Measured: re-evaluating every "
-                "arm's final policies with 320 tokens (studies.fixed_budget_eval) changes no held-out accuracy, "
-                "because the policies stop well inside their limits (held-out exceed rate <= 0.012); "
-                "evidence/tiny/section4/fixed_budget_eval.md.",
-                "'Twice the samples' is 400 iterations instead of 200 for the largest window (Figure 6 shows equal "
-                "samples only; the issue's reading of 'need more training samples').",
-            ),
-        ),
+        "tiny": TINY,
+        "gpu": headroom_gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={"ctx_4k": RL_T11_4K, "ctx_8k": RL_T11_8K, "ctx_16k": RL_T11_16K},
             seeds=(42,),
@@ -92,5 +97,9 @@ EXPERIMENT = Experiment(
                   "bit-identical with and without it, compared on this suite's runs of the same seeds). The recipes' "
                   "hashes change with the new field, so the tiny reference is re-promoted from a run of the new "
                   "recipes. No check changed.", numbers=False),
+        6: Change("gpu scale added (issue #15): the tiny scale's arms from the gpu SFT start (4 x 128 model, 4x the "
+                  "traces), 4x the prompts per iteration, 1,024 held-out problems, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `on_gpu`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

@@ -5,6 +5,7 @@ repetition penalty, whereas a higher discount factor enhances the correctness re
 Lower gamma_c increases branching ("short-term thinking", Figure 11).
 """
 
+from experiments._gpu_recipes import headroom_gpu_scale
 from experiments._paper_recipes import RL_T13, SFT_LONG_LLAMA
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_T13
 from suite.checks import DifferenceAgreement, Directional, table_agreement
@@ -13,10 +14,38 @@ from suite.metrics import names as M
 
 MATH500 = M.benchmark_accuracy("math500")
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `headroom_gpu_scale`)
+TINY = ScaleSpec(
+    recipes={f"gamma_{k}": r for k, r in HR_T13.items()},
+    seeds=(0, 1, 2),
+    checks=(
+        # "a lower discount factor effectively enforces the repetition penalty"
+        Directional("a low gamma_p enforces the repetition penalty", M.REPETITION_RATIO,
+                    lower="gamma_100_99", higher="gamma_100_100"),
+        # "a higher discount factor enhances the correctness reward": gamma_c = 1 beats the lowest gamma_c
+        Directional("a high gamma_c beats a low one on held-out accuracy", M.HELDOUT_ACCURACY,
+                    lower="gamma_99_99", higher="gamma_100_99"),
+        # Figure 11: lowering gamma_c increases branching
+        Directional("lower gamma_c increases branching", M.ALTERNATIVELY_CURVE, lower="gamma_100_99",
+                    higher="gamma_99_99"),
+        DifferenceAgreement("gamma_p 1 - 0.99 repetition agrees", M.REPETITION_RATIO, lower="gamma_100_99",
+                            higher="gamma_100_100"),
+        DifferenceAgreement("gamma_c 1 - 0.99 held-out accuracy agrees", M.HELDOUT_ACCURACY,
+                            lower="gamma_99_99", higher="gamma_100_99"),
+        DifferenceAgreement("gamma_c 0.99 - 1 branching agrees", M.ALTERNATIVELY_CURVE, lower="gamma_100_99",
+                            higher="gamma_99_99"),
+    ),
+    deviations=HEADROOM_DEVIATIONS + (
+        "Each (gamma_c, gamma_p) of Table 13 is rescaled to the 160-token horizon, gamma ** (14336 / 160): "
+        "1 -> 1, 0.999 -> 0.914, 0.99 -> 0.406; arm names keep the paper's values. Branching is the "
+        "'alternatively,' count per training response (last quarter of training), not on a benchmark.",
+    ),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-4.6",
     title="Different rewards need different discount factors",
-    version=3,
+    version=4,
     claim=Claim("Different kinds of rewards and penalties have different optimal discount factors.", "§4.6",
                 "Figures 5, 11; Table 5"),
     arms=(
@@ -29,32 +58,8 @@ EXPERIMENT = Experiment(
     metrics=tuple(M.benchmark_accuracy(b) for b in M.BENCHMARKS) + (M.ALTERNATIVELY_COUNT, M.HELDOUT_ACCURACY,
                                                                     M.REPETITION_RATIO, M.ALTERNATIVELY_CURVE),
     scales={
-        "tiny": ScaleSpec(
-            recipes={f"gamma_{k}": r for k, r in HR_T13.items()},
-            seeds=(0, 1, 2),
-            checks=(
-                # "a lower discount factor effectively enforces the repetition penalty"
-                Directional("a low gamma_p enforces the repetition penalty", M.REPETITION_RATIO,
-                            lower="gamma_100_99", higher="gamma_100_100"),
-                # "a higher discount factor enhances the correctness reward": gamma_c = 1 beats the lowest gamma_c
-                Directional("a high gamma_c beats a low one on held-out accuracy", M.HELDOUT_ACCURACY,
-                            lower="gamma_99_99", higher="gamma_100_99"),
-                # Figure 11: lowering gamma_c increases branching
-                Directional("lower gamma_c increases branching", M.ALTERNATIVELY_CURVE, lower="gamma_100_99",
-                            higher="gamma_99_99"),
-                DifferenceAgreement("gamma_p 1 - 0.99 repetition agrees", M.REPETITION_RATIO, lower="gamma_100_99",
-                                    higher="gamma_100_100"),
-                DifferenceAgreement("gamma_c 1 - 0.99 held-out accuracy agrees", M.HELDOUT_ACCURACY,
-                                    lower="gamma_99_99", higher="gamma_100_99"),
-                DifferenceAgreement("gamma_c 0.99 - 1 branching agrees", M.ALTERNATIVELY_CURVE, lower="gamma_100_99",
-                                    higher="gamma_99_99"),
-            ),
-            deviations=HEADROOM_DEVIATIONS + (
-                "Each (gamma_c, gamma_p) of Table 13 is rescaled to the 160-token horizon, gamma ** (14336 / 160): "
-                "1 -> 1, 0.999 -> 0.914, 0.99 -> 0.406; arm names keep the paper's values. Branching is the "
-                "'alternatively,' count per training response (last quarter of training), not on a benchmark.",
-            ),
-        ),
+        "tiny": TINY,
+        "gpu": headroom_gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={
                 "sft": SFT_LONG_LLAMA,
@@ -95,5 +100,9 @@ EXPERIMENT = Experiment(
         3: Change("Tiny scale added on the headroom world (issue #13): the six rescaled (gamma_c, gamma_p) pairs at 8 "
                   "prompts x 4 samples; repetition, held-out accuracy and branching orderings with reproduction "
                   "twins. Declared before the run that became the reference.", scales=("tiny",)),
+        4: Change("gpu scale added (issue #15): the tiny scale's arms from the gpu SFT start (4 x 128 model, 4x the "
+                  "traces), 4x the prompts per iteration, 1,024 held-out problems, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `on_gpu`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

@@ -15,6 +15,7 @@ points).
 
 from dataclasses import replace
 
+from experiments._gpu_recipes import gpu_scale
 from experiments._paper_recipes import (
     ONE_SFT_FOR_TWO_TABLES,
     RL_T7,
@@ -55,10 +56,30 @@ TINY_CHECKS = (
     DifferenceAgreement("mix - 100% web on chain agrees", CHAIN, lower="webit_sft", higher="mix_sft"),
 )
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `gpu_scale`)
+TINY = ScaleSpec(
+    recipes={**SFT_MIX_TINY, **{f"{arm}_rl": rl_t7_on_seek(r) for arm, r in SFT_MIX_TINY.items()}},
+    seeds=(0, 1, 2), checks=TINY_CHECKS,
+    deviations=(
+        SCALING_DEVIATIONS[0],
+        "WebInstruct is stood for by web-like data: training problems of three families (`seek`, `chain`, "
+        "`solve`), one response each of a random style (answer only, straight line, or the long search), "
+        "30% with a wrong final answer; `solve` has ~600 training problems, so its web-like problems repeat. "
+        "100% MATH is 2,000 `seek` problems x 8 clean emergent traces; the mix 2,000 x 4 clean + 8,000 "
+        "web-like; every arm 16,000 examples, two epochs.",
+        "Table 2's four benchmarks are four families: `seek` (MATH-500's place), `chain` and `solve` "
+        "(covered by the web-like data only), `seekswap` (the same equations written `b + a * x`, in no "
+        "arm's data); AVG is their mean, over 512 held-out problems each (`solve`: 128 of its 160).",
+        "RL is takeaway-3.2's scaled Table 7 run on `seek` prompts for every arm.",
+        "Table 2's pattern is also read as 'balanced' = the mix within 3 points of the better pure arm on "
+        "each side, not as the smallest spread across families, which Table 2 itself does not show.",
+    ),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-5.1",
     title="Noisy, diverse SFT data balances performance",
-    version=3,
+    version=4,
     claim=Claim("Adding noisy but diverse data to SFT leads balanced performance across different tasks.", "§5.1",
                 "Table 2"),
     arms=(
@@ -70,24 +91,8 @@ EXPERIMENT = Experiment(
         M.ACCURACY_AVG, AVG, M.FAMILY_ACCURACY_SPREAD, SEEK, CHAIN, SOLVE, "heldout_accuracy/seekswap",
         M.HELDOUT_ACCURACY, M.OOD_ACCURACY, M.HELDOUT_ACCURACY_CURVE),
     scales={
-        "tiny": ScaleSpec(
-            recipes={**SFT_MIX_TINY, **{f"{arm}_rl": rl_t7_on_seek(r) for arm, r in SFT_MIX_TINY.items()}},
-            seeds=(0, 1, 2), checks=TINY_CHECKS,
-            deviations=(
-                SCALING_DEVIATIONS[0],
-                "WebInstruct is stood for by web-like data: training problems of three families (`seek`, `chain`, "
-                "`solve`), one response each of a random style (answer only, straight line, or the long search), "
-                "30% with a wrong final answer; `solve` has ~600 training problems, so its web-like problems repeat. "
-                "100% MATH is 2,000 `seek` problems x 8 clean emergent traces; the mix 2,000 x 4 clean + 8,000 "
-                "web-like; every arm 16,000 examples, two epochs.",
-                "Table 2's four benchmarks are four families: `seek` (MATH-500's place), `chain` and `solve` "
-                "(covered by the web-like data only), `seekswap` (the same equations written `b + a * x`, in no "
-                "arm's data); AVG is their mean, over 512 held-out problems each (`solve`: 128 of its 160).",
-                "RL is takeaway-3.2's scaled Table 7 run on `seek` prompts for every arm.",
-                "Table 2's pattern is also read as 'balanced' = the mix within 3 points of the better pure arm on "
-                "each side, not as the smallest spread across families, which Table 2 itself does not show.",
-            ),
-        ),
+        "tiny": TINY,
+        "gpu": gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={
                 "math_sft": SFT_LONG_LLAMA, "math_sft_rl": RL_T7,
@@ -131,5 +136,9 @@ EXPERIMENT = Experiment(
         3: Change("tiny scale added (issue #14): clean vs web-like vs mixed SFT data in the headroom world, each then "
                   "takeaway-3.2's RL on `seek`; checks declared before the run that becomes the reference.",
                   scales=("tiny",)),
+        4: Change("gpu scale added (issue #15): the tiny scale's arms with every SFT stage on a 4 x 128 model (8x the "
+                  "parameters) on the same data, RL with 4x the prompts per iteration, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `scale_up`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

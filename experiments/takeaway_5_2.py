@@ -15,6 +15,7 @@ by the truth on `seek`, `chain`, `solve` and `seekswap`. Claimed, as Table 3 sho
 least as good as every other arm and better than unfiltered + rule-based; unfiltered + rule-based is the worst.
 """
 
+from experiments._gpu_recipes import gpu_scale
 from experiments._paper_recipes import (
     RL_T14_JUDGE_FILTERED,
     RL_T14_JUDGE_UNFILTERED,
@@ -63,10 +64,39 @@ TINY_CHECKS = (
     SeedAgreement("the judge's held-out accuracy agrees", M.JUDGE_ACCURACY, arm="judge"),
 )
 
+#: the tiny scale (and, scaled up, the gpu scale: experiments/_gpu_recipes.py, `gpu_scale`)
+TINY = ScaleSpec(
+    recipes={"sft_init": SFT_WEB_FILTERED, **RL_NOISY_TINY, "judge": JUDGE},
+    seeds=(0, 1, 2), checks=TINY_CHECKS,
+    deviations=(
+        SCALING_DEVIATIONS[0],
+        "WebInstruct is stood for by a pool of 2,500 `seek`, 2,500 `chain` and ~500 `solve` training "
+        "problems, each with one raw reference solution: a web-like response (answer only, straight line or "
+        "the long search), 30% with a wrong answer, whose answer is boxed (60%), written without the box "
+        "(`so 7`, 30%) or not stated (10%). The filter (App. E.7) keeps a prompt whose reference has a boxed "
+        "answer that one of two responses of the world's teacher (the headroom search, with slips, rechecks "
+        "and give-ups) agrees with: 37% of the pool, against the paper's 25%.",
+        "The RL start is SFT on the teacher responses that agreed (App. E.7's matching responses), 1,500 "
+        "steps of 32, as the headroom world's SFT.",
+        "The model-based verifier is a judge trained in the tiny world (suite/tiny/judge.py), not "
+        "Qwen2.5-7B-Instruct: a 2-layer transformer with a scalar head that reads the last 20 words of the "
+        "reference and of the response and says whether the response's final answer agrees with the "
+        "reference, trained on generated pairs (3,000 steps of 64). Its error profile on held-out pairs is "
+        "the `judge` arm's scalars, and its disagreement with the truth during RL is logged per step.",
+        "RL is Table 14 scaled: cosine + repetition penalty (N = 16 tokens, gammas (1, 0.406) rescaled to the "
+        "160-token horizon), 4 samples per prompt, one episode of 1,600 prompts (200 iterations of 8) for "
+        "every arm, drawn from the whole pool or the filtered part, as the paper trains both on 30k prompts; "
+        "actor LR 1e-4 as every tiny RL recipe.",
+        "Table 3's four benchmarks are the four families of takeaway-5.1 (`seek`, `chain`, `solve` and "
+        "`seekswap`, 512 held-out problems each, `solve` 128), scored by the truth; the claim checks read "
+        "their mean (AVG). 'At least as good' is non-inferiority with a 3-point margin.",
+    ),
+)
+
 EXPERIMENT = Experiment(
     id="takeaway-5.2",
     title="Verifiable rewards from noisy web data",
-    version=4,
+    version=5,
     claim=Claim("To obtain reward signals from noisy verifiable data, the ruled-based verifier after filtering the "
                 "prompt set for short-form answers works the best.", "§5.2", "Table 3; Table 14"),
     arms=(
@@ -84,33 +114,8 @@ EXPERIMENT = Experiment(
         M.JUDGE_ACCURACY, M.JUDGE_FALSE_POSITIVE_RATE, M.JUDGE_FALSE_NEGATIVE_RATE, M.JUDGE_ACCURACY_VS_TRUTH,
         M.JUDGE_FALSE_POSITIVE_RATE_VS_TRUTH, M.JUDGE_FALSE_NEGATIVE_RATE_VS_TRUTH, M.JUDGE_LOSS),
     scales={
-        "tiny": ScaleSpec(
-            recipes={"sft_init": SFT_WEB_FILTERED, **RL_NOISY_TINY, "judge": JUDGE},
-            seeds=(0, 1, 2), checks=TINY_CHECKS,
-            deviations=(
-                SCALING_DEVIATIONS[0],
-                "WebInstruct is stood for by a pool of 2,500 `seek`, 2,500 `chain` and ~500 `solve` training "
-                "problems, each with one raw reference solution: a web-like response (answer only, straight line or "
-                "the long search), 30% with a wrong answer, whose answer is boxed (60%), written without the box "
-                "(`so 7`, 30%) or not stated (10%). The filter (App. E.7) keeps a prompt whose reference has a boxed "
-                "answer that one of two responses of the world's teacher (the headroom search, with slips, rechecks "
-                "and give-ups) agrees with: 37% of the pool, against the paper's 25%.",
-                "The RL start is SFT on the teacher responses that agreed (App. E.7's matching responses), 1,500 "
-                "steps of 32, as the headroom world's SFT.",
-                "The model-based verifier is a judge trained in the tiny world (suite/tiny/judge.py), not "
-                "Qwen2.5-7B-Instruct: a 2-layer transformer with a scalar head that reads the last 20 words of the "
-                "reference and of the response and says whether the response's final answer agrees with the "
-                "reference, trained on generated pairs (3,000 steps of 64). Its error profile on held-out pairs is "
-                "the `judge` arm's scalars, and its disagreement with the truth during RL is logged per step.",
-                "RL is Table 14 scaled: cosine + repetition penalty (N = 16 tokens, gammas (1, 0.406) rescaled to the "
-                "160-token horizon), 4 samples per prompt, one episode of 1,600 prompts (200 iterations of 8) for "
-                "every arm, drawn from the whole pool or the filtered part, as the paper trains both on 30k prompts; "
-                "actor LR 1e-4 as every tiny RL recipe.",
-                "Table 3's four benchmarks are the four families of takeaway-5.1 (`seek`, `chain`, `solve` and "
-                "`seekswap`, 512 held-out problems each, `solve` 128), scored by the truth; the claim checks read "
-                "their mean (AVG). 'At least as good' is non-inferiority with a 3-point margin.",
-            ),
-        ),
+        "tiny": TINY,
+        "gpu": gpu_scale(TINY),
         "paper": ScaleSpec(
             recipes={
                 "sft_init": SFT_WEBIT_FILTERED,
@@ -163,5 +168,9 @@ EXPERIMENT = Experiment(
                   "from it. Declared (this commit) before a confirmatory run on fresh seeds 3-5, which is what tests "
                   "the paired reading (docs/tiny_rl.md, 'Takeaway 5.2'); the reference stays v3's run.",
                   numbers=False),
+        5: Change("gpu scale added (issue #15): the tiny scale's arms with every SFT stage on a 4 x 128 model (8x the "
+                  "parameters) on the same data, RL with 4x the prompts per iteration, five seeds, the tiny checks "
+                  "(experiments/_gpu_recipes.py, `scale_up`); declared before any run at this scale.",
+                  scales=("gpu",)),
     },
 )

@@ -63,7 +63,7 @@ def run_recipes(study: str, recipes: Mapping[str, Recipe], seeds: Sequence[int],
 
 def replan(run_dir: Path, ids: Sequence[str] | None = None, package: str = "experiments"):
     """A finished run re-planned as it was made: today's recipes of the findings that ran (or `ids`) with the run's
-    own seeds and overrides (its run.json). Returns (summary, plan). Every arm must hash to what the run ran, else a
+    own seeds, overrides and device (its run.json). Returns (summary, plan). Every arm must hash to what the run ran, else a
     UserError: the run was made with other recipes, and reading it as today's would mislabel its numbers."""
     from suite.registry import discover, select
 
@@ -75,7 +75,8 @@ def replan(run_dir: Path, ids: Sequence[str] | None = None, package: str = "expe
                         where=str(run_dir))
     plan = runner.plan_run(select(discover(package), ran, summary.scale), summary.scale,
                            seeds=tuple(info["seeds"]) if info.get("seeds") else None,
-                           overrides=info.get("overrides") or {}, smoke=info.get("smoke") or None)
+                           overrides=info.get("overrides") or {}, smoke=info.get("smoke") or None,
+                           device=info.get("device"))
     for pe in plan.experiments:
         for arm, a in summary.experiments[pe.experiment.id].arms.items():
             if pe.arm_hashes[arm] != a.recipe_hash:

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--smoke", action="store_true",
                     help="tiny and gpu scales: seed 0 and every recipe shrunk to seconds (suite.tiny.recipes."
                          "SMOKE_OVERRIDES, under any --set); checks that the findings run, its numbers mean nothing")
+    rp.add_argument("--device", metavar="DEVICE",
+                    help="tiny and gpu scales: run every stage of every recipe on this torch device (cpu, cuda, "
+                         "cuda:N), whatever the recipe says; e.g. --device cpu tries a gpu recipe without CUDA")
     rp.add_argument("--report", action="store_true", help="also write report.md and report.html")
     rp.add_argument("--no-progress", action="store_true", help="no progress bars")
     rp.set_defaults(func=cmd_run)
@@ -245,6 +248,13 @@ def cmd_run(args) -> int:
         from suite.tiny.recipes import SMOKE_OVERRIDES as smoke
 
         args.seeds = args.seeds or (0,)
+    if args.device is not None:
+        from suite.tiny.recipes import check_device
+
+        if args.scale not in ("tiny", "gpu"):
+            raise UserError(f"moves only the tiny engine's recipes (scales tiny and gpu); scale {args.scale!r} "
+                            "runs on an external engine", where="--device")
+        check_device(args.device, "--device")
     exps = select(discover(args.experiments), args.only, args.scale)
     run_dir = args.out or Path("runs") / args.scale
     _directory_arg(run_dir, "--out")
@@ -255,7 +265,7 @@ def cmd_run(args) -> int:
     summary, errors = runner.run(
         exps, args.scale, run_dir,
         seeds=args.seeds, jobs=args.jobs, overrides=dict(args.overrides),
-        smoke=smoke, references_root=_references(args), progress=not args.no_progress and sys.stderr.isatty(),
+        smoke=smoke, device=args.device, references_root=_references(args), progress=not args.no_progress and sys.stderr.isatty(),
         on_event=lambda m: console.print(m), command=shlex.join(["longcot", *sys.argv[1:]]),
         executor=args.executor, address=args.address,
     )

@@ -9,8 +9,9 @@ from suite.recipes.base import (
     Recipe,
     applicable_overrides,
     apply_overrides,
+    field_paths,
     recipe_hash,
     recipe_to_dict,
 )
 
-__all__ = ["JobContext", "Recipe", "applicable_overrides", "apply_overrides", "recipe_hash", "recipe_to_dict"]
+__all__ = ["JobContext", "Recipe", "applicable_overrides", "apply_overrides", "field_paths", "recipe_hash", "recipe_to_dict"]

@@ -181,6 +181,18 @@ def _parse_value(text: str, annotation: Any, where: str) -> Any:
     return value
 
 
+def field_paths(obj: Any, name: str) -> list[str]:
+    """The dotted paths of every field called `name` in `obj` and the recipes and settings nested in it (e.g.
+    ["device", "init.device", "init.init.device"] for an RL recipe whose SFT start has a base model of its own)."""
+    out = []
+    if is_dataclass(obj) and not isinstance(obj, type):
+        for f in fields(obj):
+            if f.name == name:
+                out.append(name)
+            out += [f"{f.name}.{p}" for p in field_paths(getattr(obj, f.name), name)]
+    return out
+
+
 def applicable_overrides(recipe: Recipe, overrides: Mapping[str, str]) -> dict[str, str]:
     """The overrides whose dotted field path exists in `recipe` (e.g. `init.sft.steps` for an RL recipe, `sft.steps`
     for an SFT one): how a set of overrides meant for several kinds of recipe (`--smoke`) reaches each."""

@@ -47,6 +47,7 @@ def run(
     jobs: int = 1,
     overrides: Mapping[str, str] | None = None,
     smoke: Mapping[str, str] | None = None,
+    device: str | None = None,
     references_root: Path | None = None,
     progress: bool = True,
     on_event: Callable[[str], None] | None = None,
@@ -57,13 +58,14 @@ def run(
     """The one path: plan, execute, judge, write run.json and (atomically, last) summary.json.
 
     `seeds` replaces each experiment's default seeds; `overrides` are `--set FIELD=VALUE` pairs, applied after the
-    `smoke` ones (`--smoke`: each applied to the recipes that have its field); `jobs` is the number
+    `smoke` ones (`--smoke`: each applied to the recipes that have its field); `device` (`--device`) puts every stage
+    of every recipe on that torch device; `jobs` is the number
     of processes (`executor="local"`), or the CPUs of a local Ray instance (`executor="ray"` without `address`);
     `on_event` receives one-line messages. Returns (the summary, {job key: error text} of failed jobs).
     """
     layout = RunLayout(run_dir)
     # recipes, overrides and seeds are checked here, before anything runs
-    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke)
+    plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke, device=device)
     check_references(plan, references_root)  # a malformed reference stops the run before any job starts
     write_json_atomic(layout.run_json, {
         "scale": scale,
@@ -71,6 +73,7 @@ def run(
         "seeds": list(seeds) if seeds else None,
         "overrides": dict(overrides or {}),
         "smoke": dict(smoke or {}),
+        "device": device,
         "jobs": jobs,
         "executor": executor,
         "command": command,

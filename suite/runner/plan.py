@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 from suite.determinism import MAX_SEED
 from suite.errors import UserError
 from suite.experiment import Experiment
-from suite.recipes import Recipe, applicable_overrides, apply_overrides, recipe_hash
+from suite.recipes import Recipe, applicable_overrides, apply_overrides, field_paths, recipe_hash
 
 #: Hex digits of the sha256 kept in job keys and directory names: short enough to read, long enough not to collide.
 HASH_LEN = 16
@@ -83,10 +83,12 @@ def plan_run(
     seeds: tuple[int, ...] | None = None,
     overrides: Mapping[str, str] | None = None,
     smoke: Mapping[str, str] | None = None,
+    device: str | None = None,
 ) -> Plan:
     """Plan every experiment at `scale`. `seeds` replaces each experiment's default seeds; `overrides` ("field" or
     "nested.field" -> text) apply to every recipe, type-checked (UserError for a field a recipe lacks); `smoke`
-    overrides (`--smoke`) apply first, each to the recipes that have its field."""
+    overrides (`--smoke`) apply first, each to the recipes that have its field; `device` (`--device`) puts every stage
+    of every recipe on that torch device, last."""
     validate_seeds(seeds)
     planned: list[PlannedExperiment] = []
     jobs: dict[str, Job] = {}
@@ -113,6 +115,12 @@ def plan_run(
                 recipe = apply_overrides(recipe, applicable_overrides(recipe, smoke),
                                          where=f"--smoke for {exp.id} arm {arm}")
             recipe = apply_overrides(recipe, overrides or {}, where=f"--set for {exp.id} arm {arm}")
+            if device is not None:
+                paths = field_paths(recipe, "device")
+                if not paths:
+                    raise UserError(f"{type(recipe).__name__} has no device: --device applies to the tiny engine's "
+                                    "recipes (scales tiny and gpu)", where=f"--device for {exp.id} arm {arm}")
+                recipe = apply_overrides(recipe, dict.fromkeys(paths, device), where=f"--device for {exp.id} arm {arm}")
             if not spec.executable:  # an external engine's run: no job, but the hash its collected outputs carry
                 hashes[arm] = short_hash(recipe)
                 continue

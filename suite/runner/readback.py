@@ -137,7 +137,7 @@ def read_recipe(run_dir: Path, recipe_hash: str) -> dict:
 
 
 def read_run_info(run_dir: Path) -> dict:
-    """run.json (what was asked: scale, experiments, seeds, overrides, smoke overrides, jobs, executor, command,
+    """run.json (what was asked: scale, experiments, seeds, overrides, smoke overrides, device, jobs, executor, command,
     started, references_root), or
     {} for a run directory without one."""
     path = RunLayout(run_dir).run_json
@@ -162,4 +162,5 @@ _RUN_INFO_FIELDS = {
     "command": (str, "a string"),
     "started": (str, "a date string"),
     "references_root": ((str, type(None)), "a path or null"),
+    "device": ((str, type(None)), "a torch device name or null"),
 }

@@ -30,7 +30,7 @@ class OnDevice(Recipe):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_device(self.device, type(self).__name__)
+        check_device(self.device, f"recipe {type(self).__name__}")
 
     def check_runnable(self) -> None:
         require_device(self.device)
@@ -100,7 +100,7 @@ def check_device(device: str, where: str) -> None:
     from suite.errors import UserError
 
     if not re.fullmatch(r"cpu|cuda(:\d+)?", device):
-        raise UserError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}", where=f"recipe {where}")
+        raise UserError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {device!r}", where=where)
 
 
 def require_device(device: str) -> None:
@@ -115,7 +115,7 @@ def require_device(device: str) -> None:
     if not torch.cuda.is_available() or index >= torch.cuda.device_count():
         raise UserError(f"this recipe runs on {device!r}, but torch {torch.__version__} sees "
                         f"{torch.cuda.device_count() if torch.cuda.is_available() else 'no'} CUDA device(s); run it "
-                        "where one is, or on the CPU with --set device=cpu --set init.device=cpu",
+                        "where one is, or on the CPU with --device cpu",
                         where="recipe device")
 
 
