@@ -57,7 +57,7 @@ GPU_DEVIATIONS = (
 )
 
 
-# --- Sections 3, 5 and 6 (and any other tiny recipe): the same experiment with a larger model --------------------------
+# --- Sections 3, 5 and 6 (and any other tiny recipe): the same experiment with a larger model ------------------------
 
 #: the gpu scale's model for every SFT stage (pretraining of §6's base model included): GPU_SFT's 4 x 128
 GPU_MODEL = {"n_layer": GPU_SFT.sft.n_layer, "n_head": GPU_SFT.sft.n_head, "n_embd": GPU_SFT.sft.n_embd,

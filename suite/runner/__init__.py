@@ -22,7 +22,7 @@ from suite import provenance
 from suite.atomic import write_json_atomic
 from suite.errors import UserError
 from suite.experiment import Experiment
-from suite.runner.execute import METRICS_SCHEMA, execute, execute_job, is_finished, validate_job_output
+from suite.runner.execute import METRICS_SCHEMA, check_runnable, execute, execute_job, is_finished, validate_job_output
 from suite.runner.judge import find_reference, judge_experiment, not_run_message, summarise
 from suite.runner.layout import RunLayout
 from suite.runner.plan import HASH_LEN, Job, Plan, PlannedExperiment, job_key, plan_run, short_hash
@@ -67,6 +67,7 @@ def run(
     # recipes, overrides and seeds are checked here, before anything runs
     plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke, device=device)
     check_references(plan, references_root)  # a malformed reference stops the run before any job starts
+    check_runnable(plan, layout.root)  # so does a recipe this machine cannot run: nothing is written
     write_json_atomic(layout.run_json, {
         "scale": scale,
         "experiments": [pe.experiment.id for pe in plan.experiments],
@@ -102,9 +103,9 @@ def check_references(plan: Plan, references_root: Path | None) -> None:
 
 
 __all__ = [
-    "HASH_LEN", "METRICS_SCHEMA", "SUMMARY_SCHEMA",
-    "ArmRun", "ExperimentSummary", "Job", "Plan", "PlannedExperiment", "RunLayout", "RunSummary",
-    "arm_observations", "arm_wall_time_s", "check_from_dict", "check_references", "execute", "execute_job", "find_reference",
-    "is_finished", "job_key", "judge_experiment", "load_metrics", "not_run_message", "observations", "plan_run",
-    "read_recipe", "read_run_info", "read_summary", "run", "short_hash", "summarise", "validate_job_output",
+    "HASH_LEN", "METRICS_SCHEMA", "SUMMARY_SCHEMA", "ArmRun", "ExperimentSummary", "Job", "Plan", "PlannedExperiment",
+    "RunLayout", "RunSummary", "arm_observations", "arm_wall_time_s", "check_from_dict", "check_references",
+    "check_runnable", "execute", "execute_job", "find_reference", "is_finished", "job_key", "judge_experiment",
+    "load_metrics", "not_run_message", "observations", "plan_run", "read_recipe", "read_run_info", "read_summary",
+    "run", "short_hash", "summarise", "validate_job_output",
 ]

@@ -128,6 +128,15 @@ def _waves(jobs: tuple[Job, ...]) -> list[list[Job]]:
     return [waves[d] for d in sorted(waves)]
 
 
+def check_runnable(plan: Plan, run_dir: Path) -> list[Job]:
+    """The plan's unfinished jobs, after asking each of their recipes whether it can run on this machine (e.g. a CUDA
+    recipe where torch sees no CUDA device: a UserError, raised before the run writes anything)."""
+    todo = [j for j in plan.jobs if not is_finished(run_dir, j)]
+    for h in dict.fromkeys(j.hash for j in todo):
+        plan.recipes[h].check_runnable()
+    return todo
+
+
 def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
             on_event: Callable[[str], None] | None = None, executor: str = "local",
             address: str | None = None) -> dict[str, str]:
@@ -138,12 +147,10 @@ def execute(plan: Plan, run_dir: Path, *, jobs: int = 1, progress: bool = True,
     if executor not in EXECUTORS:
         raise UserError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}", where="--executor")
     layout = RunLayout(run_dir)
+    todo = check_runnable(plan, layout.root)  # before anything is written
     stale = remove_stale_temp_files(layout.root)
     for h, recipe in plan.recipes.items():
         write_json_atomic(layout.recipe_json(h), recipe_to_dict(recipe))
-    todo = [j for j in plan.jobs if not is_finished(layout.root, j)]
-    for h in dict.fromkeys(j.hash for j in todo):  # e.g. a CUDA recipe on a machine without one: refused up front
-        plan.recipes[h].check_runnable()
     errors: dict[str, str] = {}
     say = on_event or (lambda msg: None)
     say(f"{len(plan.jobs)} job(s), {len(plan.jobs) - len(todo)} already finished, {len(todo)} to run")
