@@ -90,6 +90,19 @@ def _length_groups(mb: torch.Tensor, lengths: torch.Tensor, groups: int = UPDATE
     return length_groups(mb, lengths, -(-len(mb) // groups))
 
 
+@dataclasses.dataclass(frozen=True)
+class ModelOps:
+    """How the loop scores a model's tokens and groups a minibatch's rows for the update. The defaults are the tiny
+    engine's; the open-model path (`suite.openlm`) passes its own, sized for a large vocabulary."""
+
+    score_tokens: Callable = score_tokens  # (model, prompt_ids, prompt_mask, tokens, with_entropy=) -> {"logp", ...}
+    score_rollout: Callable = score_rollout  # the same without gradients, over a whole rollout
+    update_groups: Callable = _length_groups  # (minibatch rows, lengths) -> [(rows, width), ...]
+
+
+TINY_OPS = ModelOps()
+
+
 class _Sampler:
     """Epoch-wise shuffled prompt order (OpenRLHF's prompt DataLoader with shuffle), from one seeded numpy RNG."""
 
@@ -150,7 +163,7 @@ def evaluate_heldout(policy, generate, tokenizer, problems, prompt_ids, verify, 
 def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, train_problems: Sequence,
             eval_problems: Sequence, verify: Callable, encode_prompt: Callable, *, make_critic: Callable | None = None,
             progress: Progress | None = None, timing: dict | None = None,
-            reward_verify: Callable | None = None) -> dict:
+            reward_verify: Callable | None = None, ops: ModelOps = TINY_OPS) -> dict:
     """The RL loop on an already-built policy (tests pass a tiny random model). `make_critic(policy)` returns a
     TinyGPT with a value head initialised from the policy's weights (PPO only). Returns the metrics dict of
     `train_rl`. The policy is trained in place.
@@ -158,7 +171,11 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
     `verify` is the truth (held-out evaluation); `reward_verify`, when given, grades the training rollouts instead (a
     noisy verifier: a rule against noisy references, a trained judge, Takeaway 5.2), and every step then also logs
     how often it disagreed with `verify` (`reward_false_positive_rate`, `reward_false_negative_rate`) and the true
-    training accuracy."""
+    training accuracy.
+
+    `ops` scores tokens and groups rows for another kind of model (`ModelOps`); a `generate` whose `exact` attribute
+    is False (a sampler that is another implementation of the policy, e.g. vLLM) has the policy's log-probabilities
+    and entropies recomputed by a forward pass."""
     torch.manual_seed(seed)  # the critic's fresh value head is the only draw from the global generator
     policy.eval()  # dropout is 0 in every tiny config; eval() also keeps any future dropout off during scoring
     ref = copy.deepcopy(policy).requires_grad_(False)
@@ -194,7 +211,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
     # At temperature 1 and top-p 1 the sampler draws from the policy itself, so the log-probabilities it computed
     # while sampling are the policy's (OpenRLHF recomputes them with a forward pass of the actor because its sampler,
     # vLLM, is another implementation; here it is the same network, and the two differ only in float rounding).
-    sampler_is_policy = cfg.temperature == 1.0 and cfg.top_p == 1.0
+    sampler_is_policy = getattr(generate, "exact", True) and cfg.temperature == 1.0 and cfg.top_p == 1.0
     clock = timing if timing is not None else {}  # wall-clock seconds and token counts; never part of the result
     for k in ("rollout_s", "update_s", "eval_s", "generated_tokens", "trained_tokens"):
         clock.setdefault(k, 0)
@@ -213,7 +230,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
         t_update = time.perf_counter()
         width = max(1, int(r.lengths.max()))  # trim padding columns nobody generated
         r = dataclasses.replace(r, tokens=r.tokens[:, :width], mask=r.mask[:, :width], logp=r.logp[:, :width],
-                                entropy=r.entropy[:, :width])
+                                entropy=r.entropy[:, :width] if r.entropy is not None else None)
         tokens, mask = r.tokens, r.mask
         answered = ([extract_answer(t) is not None for t in r.texts]
                     if isinstance(spec.outcome, FormatRewardSetting) else None)
@@ -224,12 +241,13 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
             if sampler_is_policy:  # the sampler's log-probabilities are the policy's: no second forward pass
                 old_logp, entropy = r.logp * mask, r.entropy * mask
             else:
-                cur = score_tokens(policy, r.prompt_ids, r.prompt_mask, tokens, with_entropy=True)
+                cur = ops.score_tokens(policy, r.prompt_ids, r.prompt_mask, tokens, with_entropy=True)
                 old_logp, entropy = cur["logp"], cur["entropy"]
-            ref_logp = score_rollout(ref, r.prompt_ids, r.prompt_mask, tokens, r.lengths)["logp"] * mask
+            ref_logp = ops.score_rollout(ref, r.prompt_ids, r.prompt_mask, tokens, r.lengths)["logp"] * mask
             old_values = None
             if critic is not None:
-                old_values = score_rollout(critic, r.prompt_ids, r.prompt_mask, tokens, r.lengths)["values"] * mask
+                old_values = ops.score_rollout(critic, r.prompt_ids, r.prompt_mask, tokens, r.lengths)["values"]
+                old_values = old_values * mask
         kl = (old_logp - ref_logp) * mask  # k1 estimator per token
         # ---- 3-4. rewards -> advantages ---------------------------------------------------------------------------
         channels = adv_mod.reward_channels(scores, rep, mask, cfg.reward_clip)
@@ -254,11 +272,11 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
                 # one optimizer step per minibatch; its gradient is accumulated over groups of rows of similar length,
                 # each cut to its longest response (the loss is a mean over rows, so each group's share is weighted
                 # by its rows: the same gradient as one pass over the minibatch, up to float rounding)
-                parts = _length_groups(mb, r.lengths)
+                parts = ops.update_groups(mb, r.lengths)
                 actor_opt.zero_grad(set_to_none=True)
                 loss_sum, clipped = 0.0, 0.0
                 for rows, w in parts:
-                    logp = score_tokens(policy, r.prompt_ids[rows], r.prompt_mask[rows], tokens[rows, :w])["logp"]
+                    logp = ops.score_tokens(policy, r.prompt_ids[rows], r.prompt_mask[rows], tokens[rows, :w])["logp"]
                     part_mask = mask[rows, :w]
                     loss, clip = policy_loss(logp, old_logp[rows, :w], advantages[rows, :w], part_mask,
                                              cfg.eps_clip)
@@ -279,7 +297,7 @@ def rl_loop(cfg: RLConfig, seed: int, policy, tokenizer, generate: Callable, tra
                     critic_opt.zero_grad(set_to_none=True)
                     vloss_sum = 0.0
                     for rows, w in parts:
-                        values = score_tokens(critic, r.prompt_ids[rows], r.prompt_mask[rows], tokens[rows, :w])[
+                        values = ops.score_tokens(critic, r.prompt_ids[rows], r.prompt_mask[rows], tokens[rows, :w])[
                             "values"]
                         vloss = value_loss(values, old_values[rows, :w], returns[rows, :w], mask[rows, :w],
                                            cfg.value_clip) * (len(rows) / len(mb))
