@@ -6,6 +6,7 @@ toward the context limit, the exceed rate rises and levels off below 1, and accu
 """
 
 from experiments._gpu_recipes import GPU_CLASSIC, GPU_DEVIATIONS, GPU_SEEDS
+from experiments._open_recipes import OPEN_CLASSIC, OPEN_DEVIATIONS, OPEN_LIMIT, OPEN_SEEDS
 from experiments._paper_recipes import RL_T8_LLAMA_CLASSIC, RL_T8_QWEN_CLASSIC
 from experiments._shapes import instability_checks
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HEADROOM_LIMIT, HR_CLASSIC
@@ -13,21 +14,27 @@ from suite.checks import ChangeAgreement
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
+
+def classic_run_checks(limit: int) -> tuple:
+    """The claim and reproduction checks of the tiny, gpu and open scales, on a generation limit of `limit` tokens."""
+    return (
+        # the claim, as §4.1 states it: length grows until it runs into the context limit, accuracy collapses at
+        # those iterations, and the exceed rate levels off below 1
+        *instability_checks("classic", limit),
+        # reproduction: what the classic reward did to the start policy, against what it did in the reference
+        ChangeAgreement("length change under RL agrees with the reference", M.RESPONSE_LENGTH, arm="classic"),
+        ChangeAgreement("exceed-rate change agrees with the reference", M.EXCEED_RATE, arm="classic"),
+        ChangeAgreement("training-accuracy change agrees with the reference", M.TRAIN_ACCURACY, arm="classic"),
+    )
+
+
 #: The headroom world's checks (tiny and gpu scales).
-HEADROOM_CHECKS = (
-    # the claim, as §4.1 states it: length grows until it runs into the context limit, accuracy collapses at those
-    # iterations, and the exceed rate levels off below 1
-    *instability_checks("classic", HEADROOM_LIMIT),
-    # reproduction: what the classic reward did to the SFT policy, against what it did in the reference
-    ChangeAgreement("length change under RL agrees with the reference", M.RESPONSE_LENGTH, arm="classic"),
-    ChangeAgreement("exceed-rate change agrees with the reference", M.EXCEED_RATE, arm="classic"),
-    ChangeAgreement("training-accuracy change agrees with the reference", M.TRAIN_ACCURACY, arm="classic"),
-)
+HEADROOM_CHECKS = classic_run_checks(HEADROOM_LIMIT)
 
 EXPERIMENT = Experiment(
     id="takeaway-4.1",
     title="CoT length stability under the classic reward",
-    version=8,
+    version=9,
     claim=Claim("CoT length does not always scale up in a stable fashion.", "§4.1", "Figure 2; Table 8"),
     arms=(Arm("llama_classic", "Llama-3.1-8B long-CoT SFT, classic reward"),
           Arm("qwen_classic", "Qwen2.5-Math-7B long-CoT SFT, classic reward"),
@@ -38,6 +45,8 @@ EXPERIMENT = Experiment(
                           deviations=HEADROOM_DEVIATIONS),
         "gpu": ScaleSpec(recipes={"classic": GPU_CLASSIC}, seeds=GPU_SEEDS, checks=HEADROOM_CHECKS,
                          deviations=GPU_DEVIATIONS + HEADROOM_DEVIATIONS[1:]),
+        "open": ScaleSpec(recipes={"classic": OPEN_CLASSIC}, seeds=OPEN_SEEDS,
+                          checks=classic_run_checks(OPEN_LIMIT), deviations=OPEN_DEVIATIONS),
         "paper": ScaleSpec(
             recipes={"llama_classic": RL_T8_LLAMA_CLASSIC, "qwen_classic": RL_T8_QWEN_CLASSIC},
             seeds=(42,),
@@ -94,5 +103,9 @@ EXPERIMENT = Experiment(
             "samples per iteration and five seeds (experiments/_gpu_recipes.py), declared before the run that becomes "
             "its reference.",
             scales=("gpu",)),
+        9: Change("open scale added (issue #15): the classic arm on Qwen2.5-Math-1.5B-Instruct, MATH prompts, a "
+                  "1,024-token limit, vLLM generation and three seeds (experiments/_open_recipes.py; shared with 4.2's "
+                  "classic), with the tiny scale's checks on that limit; declared before any run.",
+                  scales=("open",)),
     },
 )

@@ -6,6 +6,14 @@ efficiency". Figure 5's experiments use Table 9 rows 3-5 (author, official repo 
 """
 
 from experiments._gpu_recipes import GPU_CLASSIC, GPU_COSINE, GPU_COSINE_REP, GPU_DEVIATIONS, GPU_SEEDS
+from experiments._open_recipes import (
+    OPEN_CLASSIC,
+    OPEN_COSINE,
+    OPEN_COSINE_REP,
+    OPEN_DEVIATIONS,
+    OPEN_LIMIT,
+    OPEN_SEEDS,
+)
 from experiments._paper_recipes import (
     RL_T9_CLASSIC,
     RL_T9_CLASSIC_8X8,
@@ -26,45 +34,51 @@ from suite.checks import DifferenceAgreement, Directional, Drawdown, PlateauBelo
 from suite.experiment import Arm, Change, Claim, Experiment, ScaleSpec
 from suite.metrics import names as M
 
+
+def reward_shaping_checks(limit: int) -> tuple:
+    """The claim and reproduction checks of the tiny, gpu and open scales, on a generation limit of `limit` tokens."""
+    return (
+        # the claim: cosine stabilises and controls length (below classic, levelling off below the limit, the
+        # exceed rate below classic's) while accuracy improves over training and stays equal to or better
+        # than classic's held-out accuracy ("equal" = within NON_INFERIORITY)
+        Directional("cosine keeps length below classic", M.RESPONSE_LENGTH, lower="cosine", higher="classic"),
+        Directional("cosine keeps the exceed rate below classic", M.EXCEED_RATE, lower="cosine",
+                    higher="classic"),
+        PlateauBelow("cosine length levels off below the limit", M.RESPONSE_LENGTH, arm="cosine",
+                     level=LIMIT_FRACTION * limit, max_change=0.1 * limit),
+        Drawdown("cosine training accuracy does not collapse", M.TRAIN_ACCURACY, arm="cosine",
+                 min_drop=COLLAPSE, expect="stable"),
+        Trend("cosine improves held-out accuracy over training", M.HELDOUT_ACCURACY_CURVE, arm="cosine",
+              direction="increasing"),
+        Directional("cosine's held-out accuracy is equal to or better than classic's", M.HELDOUT_ACCURACY,
+                    lower="classic", higher="cosine", min_effect=-NON_INFERIORITY),
+        # the cosine + repetition arm (Figure 5's third curve): the same control, the same accuracy
+        Directional("cosine + repetition keeps the exceed rate below classic", M.EXCEED_RATE,
+                    lower="cosine_rep", higher="classic"),
+        Directional("cosine + repetition's held-out accuracy is equal to or better than classic's",
+                    M.HELDOUT_ACCURACY, lower="classic", higher="cosine_rep", min_effect=-NON_INFERIORITY),
+        # reproduction: each claimed between-arm comparison has a twin that holds the run's difference to the
+        # reference's (same metric, arms and reduction); levels alone cannot tell the arms apart
+        DifferenceAgreement("classic - cosine length agrees", M.RESPONSE_LENGTH, lower="cosine",
+                            higher="classic"),
+        DifferenceAgreement("classic - cosine exceed rate agrees", M.EXCEED_RATE, lower="cosine",
+                            higher="classic"),
+        DifferenceAgreement("cosine - classic held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="classic",
+                            higher="cosine"),
+        DifferenceAgreement("classic - cosine + repetition exceed rate agrees", M.EXCEED_RATE,
+                            lower="cosine_rep", higher="classic"),
+        DifferenceAgreement("cosine + repetition - classic held-out accuracy agrees", M.HELDOUT_ACCURACY,
+                            lower="classic", higher="cosine_rep"),
+    )
+
+
 #: The headroom world's checks (tiny and gpu scales).
-HEADROOM_CHECKS = (
-    # the claim: cosine stabilises and controls length (below classic, levelling off below the limit, the
-    # exceed rate below classic's) while accuracy improves over training and stays equal to or better
-    # than classic's held-out accuracy ("equal" = within NON_INFERIORITY)
-    Directional("cosine keeps length below classic", M.RESPONSE_LENGTH, lower="cosine", higher="classic"),
-    Directional("cosine keeps the exceed rate below classic", M.EXCEED_RATE, lower="cosine",
-                higher="classic"),
-    PlateauBelow("cosine length levels off below the limit", M.RESPONSE_LENGTH, arm="cosine",
-                 level=LIMIT_FRACTION * HEADROOM_LIMIT, max_change=0.1 * HEADROOM_LIMIT),
-    Drawdown("cosine training accuracy does not collapse", M.TRAIN_ACCURACY, arm="cosine",
-             min_drop=COLLAPSE, expect="stable"),
-    Trend("cosine improves held-out accuracy over training", M.HELDOUT_ACCURACY_CURVE, arm="cosine",
-          direction="increasing"),
-    Directional("cosine's held-out accuracy is equal to or better than classic's", M.HELDOUT_ACCURACY,
-                lower="classic", higher="cosine", min_effect=-NON_INFERIORITY),
-    # the cosine + repetition arm (Figure 5's third curve): the same control, the same accuracy
-    Directional("cosine + repetition keeps the exceed rate below classic", M.EXCEED_RATE,
-                lower="cosine_rep", higher="classic"),
-    Directional("cosine + repetition's held-out accuracy is equal to or better than classic's",
-                M.HELDOUT_ACCURACY, lower="classic", higher="cosine_rep", min_effect=-NON_INFERIORITY),
-    # reproduction: each claimed between-arm comparison has a twin that holds the run's difference to the
-    # reference's (same metric, arms and reduction); levels alone cannot tell the arms apart
-    DifferenceAgreement("classic - cosine length agrees", M.RESPONSE_LENGTH, lower="cosine",
-                        higher="classic"),
-    DifferenceAgreement("classic - cosine exceed rate agrees", M.EXCEED_RATE, lower="cosine",
-                        higher="classic"),
-    DifferenceAgreement("cosine - classic held-out accuracy agrees", M.HELDOUT_ACCURACY, lower="classic",
-                        higher="cosine"),
-    DifferenceAgreement("classic - cosine + repetition exceed rate agrees", M.EXCEED_RATE,
-                        lower="cosine_rep", higher="classic"),
-    DifferenceAgreement("cosine + repetition - classic held-out accuracy agrees", M.HELDOUT_ACCURACY,
-                        lower="classic", higher="cosine_rep"),
-)
+HEADROOM_CHECKS = reward_shaping_checks(HEADROOM_LIMIT)
 
 EXPERIMENT = Experiment(
     id="takeaway-4.2",
     title="Reward shaping stabilises CoT length",
-    version=9,
+    version=10,
     claim=Claim("Reward shaping can be used to stabilize and control CoT length while improving accuracy.", "§4.2",
                 "Figures 4, 5; Table 9"),
     arms=(
@@ -81,6 +95,12 @@ EXPERIMENT = Experiment(
                           seeds=(0, 1, 2), checks=HEADROOM_CHECKS, deviations=HEADROOM_DEVIATIONS),
         "gpu": ScaleSpec(recipes={"classic": GPU_CLASSIC, "cosine": GPU_COSINE, "cosine_rep": GPU_COSINE_REP},
                          seeds=GPU_SEEDS, checks=HEADROOM_CHECKS, deviations=GPU_DEVIATIONS + HEADROOM_DEVIATIONS[1:]),
+        "open": ScaleSpec(
+            recipes={"classic": OPEN_CLASSIC, "cosine": OPEN_COSINE, "cosine_rep": OPEN_COSINE_REP},
+            seeds=OPEN_SEEDS,
+            checks=reward_shaping_checks(OPEN_LIMIT),
+            deviations=OPEN_DEVIATIONS,
+        ),
         "paper": ScaleSpec(
             recipes={"classic_8x8": RL_T9_CLASSIC_8X8, "cosine_8x8": RL_T9_COSINE_8X8, "classic": RL_T9_CLASSIC,
                      "cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
@@ -149,5 +169,9 @@ EXPERIMENT = Experiment(
                   "bit-identical with and without it, compared on this suite's runs of the same seeds). The recipes' "
                   "hashes change with the new field, so the tiny reference is re-promoted from a run of the new "
                   "recipes. No check changed.", numbers=False),
+        10: Change("open scale added (issue #15): the three Figure 5 arms on Qwen2.5-Math-1.5B-Instruct, MATH prompts, "
+                   "a 1,024-token limit, vLLM generation and three seeds (experiments/_open_recipes.py), with the "
+                   "tiny scale's claim and reproduction checks on that limit; declared before any run.",
+                   scales=("open",)),
     },
 )

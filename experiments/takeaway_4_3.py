@@ -6,6 +6,7 @@ Rewards A (r0c=0, rLc=+10), B (+6/+5, wrong -10/0) and C (+10/+9, wrong -10/0), 
 """
 
 from experiments._gpu_recipes import headroom_gpu_scale
+from experiments._open_recipes import OPEN_T10, open_scale
 from experiments._paper_recipes import RL_T10_A, RL_T10_B, RL_T10_C
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_T10
 from suite.checks import ChangeAgreement, DifferenceAgreement, Directional, Trend
@@ -37,7 +38,7 @@ TINY = ScaleSpec(
 EXPERIMENT = Experiment(
     id="takeaway-4.3",
     title="Cosine reward hyperparameters steer length",
-    version=4,
+    version=5,
     claim=Claim("Cosine Reward can be tuned to incentivize various length scaling behaviors.", "§4.3",
                 "Appendix Figure 9; Table 10"),
     arms=(Arm("reward_a", "r0c=0 < rLc=+10: longer correct answers earn more"),
@@ -47,6 +48,10 @@ EXPERIMENT = Experiment(
     scales={
         "tiny": TINY,
         "gpu": headroom_gpu_scale(TINY),
+        "open": open_scale(TINY, {"reward_a": OPEN_T10["a"], "reward_b": OPEN_T10["b"], "reward_c": OPEN_T10["c"]},
+                           "Table 10's rewards keep their values (A: 0 / +10 correct, 0 wrong; B: +6 / +5, -10 / 0; "
+                           "C: +10 / +9, -10 / 0; exceed -10) on the 1,024-token limit; 32 prompts x 4 samples per "
+                           "iteration (the scripts' 4 samples)."),
         "paper": ScaleSpec(
             recipes={"reward_a": RL_T10_A, "reward_b": RL_T10_B, "reward_c": RL_T10_C},
             seeds=(42,),
@@ -70,5 +75,9 @@ EXPERIMENT = Experiment(
                   "traces), 4x the prompts per iteration, 1,024 held-out problems, five seeds, the tiny checks "
                   "(experiments/_gpu_recipes.py, `on_gpu`); declared before any run at this scale.",
                   scales=("gpu",)),
+        5: Change("open scale added (issue #15): the three Table 10 rewards on Qwen2.5-Math-1.5B-Instruct with MATH "
+                  "prompts, a 1,024-token limit, vLLM generation and three seeds (experiments/_open_recipes.py), "
+                  "with the tiny scale's checks; declared before any run.",
+                  scales=("open",)),
     },
 )

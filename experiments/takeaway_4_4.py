@@ -5,6 +5,7 @@ training samples: "8K performed better than the model with 4K ... performance wa
 """
 
 from experiments._gpu_recipes import headroom_gpu_scale
+from experiments._open_recipes import OPEN_T11, open_scale
 from experiments._paper_recipes import RL_T11_4K, RL_T11_8K, RL_T11_16K
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_T11, NON_INFERIORITY
 from suite.checks import DifferenceAgreement, Directional
@@ -52,7 +53,7 @@ TINY = ScaleSpec(
 EXPERIMENT = Experiment(
     id="takeaway-4.4",
     title="Larger context windows need more samples",
-    version=6,
+    version=7,
     claim=Claim("Models might need more training samples to learn to utilize larger context window sizes.", "§4.4",
                 "Figure 6; Table 11"),
     arms=(Arm("ctx_4k", "2048 + 2048 tokens"), Arm("ctx_8k", "2048 + 6144 tokens"), Arm("ctx_16k", "2048 + 14336 tokens"),
@@ -62,6 +63,10 @@ EXPERIMENT = Experiment(
     scales={
         "tiny": TINY,
         "gpu": headroom_gpu_scale(TINY),
+        "open": open_scale(TINY, dict(OPEN_T11),
+                           "Windows of 512 / 1,024 / 2,048 generated tokens stand for 2,048 / 6,144 / 14,336; every "
+                           "arm keeps the middle window's discount factors, and 'twice the samples' is 80 iterations "
+                           "instead of 40 for the largest."),
         "paper": ScaleSpec(
             recipes={"ctx_4k": RL_T11_4K, "ctx_8k": RL_T11_8K, "ctx_16k": RL_T11_16K},
             seeds=(42,),
@@ -101,5 +106,9 @@ EXPERIMENT = Experiment(
                   "traces), 4x the prompts per iteration, 1,024 held-out problems, five seeds, the tiny checks "
                   "(experiments/_gpu_recipes.py, `on_gpu`); declared before any run at this scale.",
                   scales=("gpu",)),
+        7: Change("open scale added (issue #15): windows of 512 / 1,024 / 2,048 tokens on Qwen2.5-Math-1.5B-Instruct "
+                  "with MATH prompts, vLLM generation and three seeds (experiments/_open_recipes.py), with the tiny "
+                  "scale's checks; declared before any run.",
+                  scales=("open",)),
     },
 )

@@ -6,6 +6,7 @@ Lower gamma_c increases branching ("short-term thinking", Figure 11).
 """
 
 from experiments._gpu_recipes import headroom_gpu_scale
+from experiments._open_recipes import OPEN_T13, open_scale
 from experiments._paper_recipes import RL_T13, SFT_LONG_LLAMA
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_T13
 from suite.checks import DifferenceAgreement, Directional, table_agreement
@@ -45,7 +46,7 @@ TINY = ScaleSpec(
 EXPERIMENT = Experiment(
     id="takeaway-4.6",
     title="Different rewards need different discount factors",
-    version=4,
+    version=5,
     claim=Claim("Different kinds of rewards and penalties have different optimal discount factors.", "§4.6",
                 "Figures 5, 11; Table 5"),
     arms=(
@@ -60,6 +61,10 @@ EXPERIMENT = Experiment(
     scales={
         "tiny": TINY,
         "gpu": headroom_gpu_scale(TINY),
+        "open": open_scale(TINY, {f"gamma_{k}": r for k, r in OPEN_T13.items()},
+                           "Each (gamma_c, gamma_p) of Table 13 is rescaled to the 1,024-token horizon, gamma ** "
+                           "(14336 / 1024): 1 -> 1, 0.999 -> 0.986, 0.99 -> 0.869; arm names keep the paper's "
+                           "values."),
         "paper": ScaleSpec(
             recipes={
                 "sft": SFT_LONG_LLAMA,
@@ -104,5 +109,9 @@ EXPERIMENT = Experiment(
                   "traces), 4x the prompts per iteration, 1,024 held-out problems, five seeds, the tiny checks "
                   "(experiments/_gpu_recipes.py, `on_gpu`); declared before any run at this scale.",
                   scales=("gpu",)),
+        5: Change("open scale added (issue #15): the six Table 13 gamma pairs, rescaled, on "
+                  "Qwen2.5-Math-1.5B-Instruct with MATH prompts, a 1,024-token limit, vLLM generation and three "
+                  "seeds (experiments/_open_recipes.py), with the tiny scale's checks; declared before any run.",
+                  scales=("open",)),
     },
 )

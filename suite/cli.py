@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("run", parents=[common], help="run experiments and check them against references")
     rp.add_argument("--only", nargs="+", metavar="ID", help="experiment ids (wildcards allowed: 'takeaway-4.*')")
-    rp.add_argument("--scale", default="tiny", help="tiny | gpu | paper (default: tiny)")
+    rp.add_argument("--scale", default="tiny", help="tiny | gpu | open | paper (default: tiny)")
     rp.add_argument("--seeds", type=seed_list, help="comma-separated seeds (default: each experiment's own)")
     rp.add_argument("--out", type=Path, help="run directory (default: runs/<scale>)")
     rp.add_argument("--jobs", type=int, default=1, help="parallel processes, one thread each (default: 1); with "
@@ -251,9 +251,9 @@ def cmd_run(args) -> int:
     if args.device is not None:
         from suite.tiny.recipes import check_device
 
-        if args.scale not in ("tiny", "gpu"):
-            raise UserError(f"moves only the tiny engine's recipes (scales tiny and gpu); scale {args.scale!r} "
-                            "runs on an external engine", where="--device")
+        if args.scale not in ("tiny", "gpu", "open"):
+            raise UserError(f"moves only the recipes this suite runs (scales tiny, gpu and open); scale "
+                            f"{args.scale!r} runs on an external engine", where="--device")
         check_device(args.device, "--device")
     exps = select(discover(args.experiments), args.only, args.scale)
     run_dir = args.out or Path("runs") / args.scale

@@ -20,8 +20,10 @@ from suite.errors import UserError
 from suite.metrics.names import lookup
 from suite.recipes import Recipe, recipe_hash
 
-Scale = Literal["tiny", "gpu", "paper"]
-SCALES: tuple[str, ...] = ("tiny", "gpu", "paper")
+Scale = Literal["tiny", "gpu", "open", "paper"]
+#: tiny: the tiny world on a CPU; gpu: the tiny world, larger, on one GPU; open: the paper's task on a small open model
+#: and one GPU (`suite.openlm`); paper: the paper's own recipes, for an external engine
+SCALES: tuple[str, ...] = ("tiny", "gpu", "open", "paper")
 #: An id is any lower-case slug: letters, digits, dots and single hyphens (e.g. "takeaway-4.2", "section-6", "my-study").
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 #: A paper table row: the table's number and a row name, e.g. "table1:sft_emergent" (the `--compare` argument of eval).

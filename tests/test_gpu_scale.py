@@ -153,7 +153,7 @@ def test_device_names_every_stage_and_is_refused_where_a_recipe_has_none(tmp_pat
     assert sorted(field_paths(RL_NOISY_TINY["filtered_model"], "device")) == ["device", "init.device", "judge.device"]
     assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--device", "cpu", "--out",
                  str(tmp_path / "p"), "--no-progress"]) == 2
-    assert "--device: moves only the tiny engine's recipes" in capsys.readouterr().err
+    assert "--device: moves only the recipes this suite runs" in capsys.readouterr().err
     with pytest.raises(UserError, match="has no device: --device applies to the tiny engine's recipes"):
         plan_run([EXPS["takeaway-4.1"]], "paper", device="cpu")  # the planner refuses it too
     assert main(["run", "--smoke", "--only", "takeaway-4.1", "--device", "tpu", "--out", str(tmp_path / "t"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The gpu tier on one CUDA machine, as one prepared script (docs/gpu_tier.md): a smoke run that fails fast, the full
-# run of the findings named, a second smoke run to measure run-to-run determinism on the device, and the results packed
-# for the trip back (checkpoints left out). The run directory resumes: run the script again and finished jobs are kept.
+# run of the findings named, a second smoke run to measure run-to-run determinism on the device, the open-model path's
+# device tests, and the results packed for the trip back (checkpoints left out). The run directory resumes: run the script again and finished jobs are kept.
 #
 #   tools/gpu_tier_device_run.sh OUT_DIR [FINDINGS_GLOB] [JOBS] [FULL_RUN_TIMEOUT_S]
 #
@@ -48,6 +48,9 @@ for p in sorted(a.glob("*/seed-*/metrics.json")):
     print(p.parent.parent.name, "identical" if ok else "DIFFERENT")
 print(f"gpu smoke run twice: {same} job(s) bit-identical, {diff} different")
 EOF
+
+say "open-model path on the device (a random Qwen2 built here; the vLLM test runs where vllm is installed)"
+timeout 240 python3 -m pytest -q -p no:cacheprovider -m gpu tests/test_open_scale.py 2>&1 | tail -8 | tee "$OUT_DIR/open_path.txt"
 
 say "packing"
 tar czf "$OUT_DIR/gpu_run.tgz" --exclude='model.pt' --exclude='final_responses.json' "$RUN_DIR"

@@ -35,7 +35,8 @@ def test_the_report_opens_with_the_verdict_matrix_in_the_paper_order(paper_run, 
     dom = parse_html((paper_run / "report.html").read_text())
     assert [finding for finding, _ in dom.matrix_rows()] == PAPER_ORDER
     header = [th.text for th in dom.by_id("verdict-matrix").find_all("th")]
-    assert header == ["finding", "title", "tiny (this run)", "gpu (not in this run)", "paper (not in this run)"]
+    assert header == ["finding", "title", "tiny (this run)", "gpu (not in this run)", "open (not in this run)",
+                      "paper (not in this run)"]
 
 
 def test_findings_that_did_not_run_collapse_into_one_line(paper_run, parse_html):
