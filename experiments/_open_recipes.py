@@ -8,8 +8,9 @@ have room to grow into the limit, 32 prompts x 8 samples per PPO iteration and t
 engine's (`suite.tiny.rl.train.rl_loop`: PPO with multi-gamma returns, a critic on the policy's trunk), so the rewards,
 returns and logs are the same code at every scale.
 
-Data is the user's, as JSON lines of {prompt, answer}: `longcot prepare-data math-train --out data/math-train.jsonl`
-writes the training prompts; MATH-500 (`problem`, `answer`) serves as held-out. Paths and the model are recipe fields:
+Data is the user's, as JSON lines of {prompt, answer, level}: `longcot prepare-data math-train --out
+data/math-train.jsonl` writes the training prompts (with MATH's level, which Takeaway 4.5's hard problems read);
+MATH-500 (`problem`, `answer`) serves as held-out. Paths and the model are recipe fields:
 `--set model=... --set prompts=... --set heldout=...` reaches every arm.
 """
 
@@ -65,9 +66,13 @@ def open_arm(reward: RewardSpec, **rl) -> OpenLMRLRecipe:
     return OpenLMRLRecipe(model=OPEN_MODEL, rl=replace(OPEN_PPO, reward=reward, **rl))
 
 
+#: Takeaway 4.5's "hard questions" at this scale: MATH's level 5 (the problem files' `level`); the cosine arms log
+#: their length, repetition, branching and accuracy on those again (measurement only, as at the tiny scale)
+OPEN_HARD_FROM = 5
+
 OPEN_CLASSIC = open_arm(SPEC_CLASSIC)
-OPEN_COSINE = open_arm(SPEC_COSINE)
-OPEN_COSINE_REP = open_arm(SPEC_OPEN_COSINE_REP)
+OPEN_COSINE = open_arm(SPEC_COSINE, hard_from=OPEN_HARD_FROM)
+OPEN_COSINE_REP = open_arm(SPEC_OPEN_COSINE_REP, hard_from=OPEN_HARD_FROM)
 
 #: Table 10's rewards A, B, C, each with the repetition penalty, 4 samples per prompt as the section_4.3 scripts run
 #: them
@@ -77,10 +82,11 @@ OPEN_T10 = {name: open_arm(RewardSpec(outcome, REPETITION_DEFAULT, OPEN_GAMMAS),
 #: Table 11's windows at half, once and twice the open limit (the paper's 2,048 / 6,144 / 14,336), equal samples, the
 #: middle window's discount factors for all (as the paper keeps 0.99), and the largest again with twice the iterations
 OPEN_T11 = {
-    "small": open_arm(SPEC_OPEN_COSINE_REP, max_new_tokens=OPEN_LIMIT // 2),
+    "small": replace(OPEN_COSINE_REP, rl=replace(OPEN_COSINE_REP.rl, max_new_tokens=OPEN_LIMIT // 2)),
     "mid": OPEN_COSINE_REP,
-    "large": open_arm(SPEC_OPEN_COSINE_REP, max_new_tokens=2 * OPEN_LIMIT),
-    "large_2x": open_arm(SPEC_OPEN_COSINE_REP, max_new_tokens=2 * OPEN_LIMIT, steps=2 * OPEN_PPO.steps),
+    "large": replace(OPEN_COSINE_REP, rl=replace(OPEN_COSINE_REP.rl, max_new_tokens=2 * OPEN_LIMIT)),
+    "large_2x": replace(OPEN_COSINE_REP, rl=replace(OPEN_COSINE_REP.rl, max_new_tokens=2 * OPEN_LIMIT,
+                                                    steps=2 * OPEN_PPO.steps)),
 }
 
 #: Table 13's six (gamma_c, gamma_p) pairs rescaled to the open horizon, cosine + repetition, 4 samples per prompt as

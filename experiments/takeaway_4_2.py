@@ -171,7 +171,8 @@ EXPERIMENT = Experiment(
                   "recipes. No check changed.", numbers=False),
         10: Change("open scale added (issue #15): the three Figure 5 arms on Qwen2.5-Math-1.5B-Instruct, MATH prompts, "
                    "a 1,024-token limit, vLLM generation and three seeds (experiments/_open_recipes.py), with the "
-                   "tiny scale's claim and reproduction checks on that limit; declared before any run.",
+                   "tiny scale's claim and reproduction checks on that limit; the cosine arms log MATH level 5 again "
+                   "for takeaway-4.5 (as at tiny); declared before any run.",
                    scales=("open",)),
     },
 )

@@ -12,6 +12,7 @@ plots the training response length.
 """
 
 from experiments._gpu_recipes import GPU_COSINE, GPU_COSINE_REP, GPU_DEVIATIONS, GPU_SEEDS
+from experiments._open_recipes import OPEN_COSINE, OPEN_COSINE_REP, OPEN_DEVIATIONS, OPEN_SEEDS
 from experiments._paper_recipes import RL_T9_COSINE, RL_T9_COSINE_REP
 from experiments._tiny_recipes import HEADROOM_DEVIATIONS, HR_COSINE, HR_COSINE_REP
 from suite.checks import ChangeAgreement, DifferenceAgreement, Directional, Trend
@@ -82,6 +83,12 @@ EXPERIMENT = Experiment(
                              "'Hard questions' are the problems of the two widest ranges (R = 30 and 40); the arms "
                              "are takeaway-4.2's gpu-scale cosine and cosine_rep runs, 200 iterations of 256 "
                              "samples.",)),
+        "open": ScaleSpec(recipes={"cosine": OPEN_COSINE, "cosine_rep": OPEN_COSINE_REP}, seeds=OPEN_SEEDS,
+                          checks=HEADROOM_CHECKS,
+                          deviations=OPEN_DEVIATIONS + (
+                              "'Hard questions' are MATH's level-5 problems (the problem files' `level`); the paper "
+                              "does not say how it picked hard questions. The arms are takeaway-4.2's open-scale "
+                              "cosine and cosine_rep runs, 40 iterations of 256 samples.",)),
         "paper": ScaleSpec(
             recipes={"cosine": RL_T9_COSINE, "cosine_rep": RL_T9_COSINE_REP},
             seeds=(42,),
@@ -101,7 +108,7 @@ EXPERIMENT = Experiment(
             ),
         ),
     },
-    version=8,
+    version=9,
     changelog={  # one entry per version; Change(..., numbers=False) for a change of checks only
         1: 'declaration (paper scale).',
         2: Change("Adds the shape of the hacking (issue #10): repetition rises over the second half of the cosine run "
@@ -129,5 +136,8 @@ EXPERIMENT = Experiment(
         8: Change("Paper scale: a deviation says that its repetition and branching trends are read over all "
                   "training prompts, since an engine's log has no per-difficulty split. No check or recipe changed.",
                   numbers=False),
+        9: Change("open scale added (issue #15): the tiny scale's checks, hard problems included, on takeaway-4.2's "
+                  "open-scale cosine and cosine_rep runs (Qwen2.5-Math-1.5B-Instruct, MATH prompts, hard = level 5; "
+                  "experiments/_open_recipes.py); declared before any run.", scales=("open",)),
     },
 )

@@ -1,4 +1,4 @@
-"""The `open` scale: Takeaways 4.1-4.4 and 4.6 on a small open model with vLLM generation (experiments/_open_recipes.py).
+"""The `open` scale: Takeaways 4.1-4.6 on a small open model with vLLM generation (experiments/_open_recipes.py).
 
 Without a GPU, the default recipes are refused before any job starts; with `--device cpu --set generator=hf` and a
 randomly initialised Qwen2 built here, the same recipes run end to end through the runner and every check reaches a
@@ -27,11 +27,15 @@ EXPS = discover()
 
 def test_section_4_is_declared_at_the_open_scale_with_shared_arms_and_the_limit_its_checks_read():
     open_ = {i: e.scales["open"] for i, e in EXPS.items() if "open" in e.scales}
-    assert set(open_) == {"takeaway-4.1", "takeaway-4.2", "takeaway-4.3", "takeaway-4.4", "takeaway-4.6"}
+    assert set(open_) == {"takeaway-4.1", "takeaway-4.2", "takeaway-4.3", "takeaway-4.4", "takeaway-4.5",
+                          "takeaway-4.6"}
     assert all(isinstance(r, OpenLMRLRecipe) for s in open_.values() for r in s.recipes.values())
     h = {i: {a: recipe_hash(r) for a, r in s.recipes.items()} for i, s in open_.items()}
     assert h["takeaway-4.1"]["classic"] == h["takeaway-4.2"]["classic"]  # one classic run serves both findings
     assert h["takeaway-4.4"]["mid"] == h["takeaway-4.2"]["cosine_rep"]
+    assert h["takeaway-4.5"] == {a: h["takeaway-4.2"][a] for a in ("cosine", "cosine_rep")}
+    assert {a: r.rl.hard_from for a, r in open_["takeaway-4.2"].recipes.items()} == {
+        "classic": None, "cosine": 5, "cosine_rep": 5}  # MATH level 5, logged again for 4.5
     gamma_p = rescale_gamma(0.99, 1024)
     rewards = {arm: r.rl.reward.name for arm, r in open_["takeaway-4.2"].recipes.items()}
     assert rewards == {"classic": "classic@1", "cosine": "cosine@1", "cosine_rep": f"cosine+repetition@1,{gamma_p:g}"}
@@ -40,11 +44,11 @@ def test_section_4_is_declared_at_the_open_scale_with_shared_arms_and_the_limit_
     assert open_["takeaway-4.4"].recipes["large_2x"].rl.steps == 2 * open_["takeaway-4.4"].recipes["large"].rl.steps
     assert {r.rl.reward.gammas for r in open_["takeaway-4.6"].recipes.values()} == {
         tuple(rescale_gamma(g, 1024) for g in pair) for pair in GAMMA_PAIRS.values()}
-    # 4.1 and 4.2's checks read the open limit (0.8 x 1,024 tokens); 4.3, 4.4 and 4.6's are the tiny scale's, which
-    # read no tiny-world number
+    # 4.1 and 4.2's checks read the open limit (0.8 x 1,024 tokens); the others' are the tiny scale's, which read no
+    # tiny-world number
     assert {getattr(c, "level", None) for c in open_["takeaway-4.2"].checks} - {None} == {0.8 * 1024}
     assert {getattr(c, "limit", None) for c in open_["takeaway-4.1"].checks} - {None} == {1024}
-    for i in ("takeaway-4.3", "takeaway-4.4", "takeaway-4.6"):
+    for i in ("takeaway-4.3", "takeaway-4.4", "takeaway-4.5", "takeaway-4.6"):
         assert open_[i].checks == EXPS[i].scales["tiny"].checks
         assert set(open_[i].recipes) == set(EXPS[i].scales["tiny"].recipes)
     assert all(s.seeds == (0, 1, 2) for s in open_.values())
@@ -65,7 +69,8 @@ def test_the_open_recipes_run_end_to_end_on_the_cpu_with_a_local_model(tmp_path)
     from suite.openlm.random_qwen2 import build_random_qwen2
 
     model = build_random_qwen2(tmp_path / "model")
-    rows = [{"prompt": f"what is {a} + {b} ?", "answer": str(a + b)} for a in range(4) for b in range(4)]
+    rows = [{"prompt": f"what is {a} + {b} ?", "answer": str(a + b), "level": 1 + (a + b) % 5} for a in range(4)
+            for b in range(4)]
     (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "math500.jsonl").write_text("".join(json.dumps({"problem": r["prompt"], "answer": r["answer"]}) + "\n"
                                                     for r in rows[:8]))
@@ -90,7 +95,8 @@ def _gpu_run(tmp_path, generator):
     from suite.openlm.random_qwen2 import build_random_qwen2
 
     model = build_random_qwen2(tmp_path / "model")
-    rows = [{"prompt": f"what is {a} + {b} ?", "answer": str(a + b)} for a in range(4) for b in range(4)]
+    rows = [{"prompt": f"what is {a} + {b} ?", "answer": str(a + b), "level": 1 + (a + b) % 5} for a in range(4)
+            for b in range(4)]
     (tmp_path / "p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "run"
     sets = {"generator": generator, "model": str(model), "prompts": str(tmp_path / "p.jsonl"),

@@ -53,7 +53,8 @@ def _field(row: dict, key: str, where: str) -> str:
 
 
 def math_train_rows(rows: Iterable[tuple[str, dict]]) -> tuple[list[dict], list[str]]:
-    """RL prompt rows from MATH rows (`problem`, `solution`); returns (rows, where of each dropped row: no box)."""
+    """RL prompt rows from MATH rows (`problem`, `solution`, and `level` kept when present); returns (rows, where of
+    each dropped row: no box)."""
     from suite.eval.benchmarks import MATH_INSTRUCTION
     from suite.verify.extract import last_boxed_only_string, remove_boxed
 
@@ -64,7 +65,10 @@ def math_train_rows(rows: Iterable[tuple[str, dict]]) -> tuple[list[dict], list[
         if boxed is None:
             dropped.append(where)
             continue
-        out.append({"prompt": f"{problem}\n{MATH_INSTRUCTION}", "answer": remove_boxed(boxed), "solution": solution})
+        item = {"prompt": f"{problem}\n{MATH_INSTRUCTION}", "answer": remove_boxed(boxed), "solution": solution}
+        if row.get("level") is not None:  # MATH's "Level 1".."Level 5": the open scale's hard problems read it
+            item["level"] = row["level"]
+        out.append(item)
     return out, dropped
 
 

@@ -101,12 +101,12 @@ class OpenTokenizer:
         return self.hf.decode(list(ids), skip_special_tokens=True)
 
 
-def encode_prompt(tokenizer: OpenTokenizer, problem: dict) -> list[int]:
-    """Prompt token ids of one problem: its `prompt` as one user turn through the chat template when the tokenizer has
-    one (with the generation prompt), else the raw text."""
+def encode_prompt(tokenizer: OpenTokenizer, problem) -> list[int]:
+    """Prompt token ids of one problem (`suite.openlm.recipe.OpenProblem`): its `prompt` as one user turn through the
+    chat template when the tokenizer has one (with the generation prompt), else the raw text."""
     from suite.backends.hf_backend import apply_chat_template
 
-    text = apply_chat_template(tokenizer.hf, problem["prompt"])
+    text = apply_chat_template(tokenizer.hf, problem.prompt)
     return list(tokenizer.hf(text, add_special_tokens=not getattr(tokenizer.hf, "chat_template", None))["input_ids"])
 
 

@@ -2,9 +2,9 @@
 
 Data: two JSON-lines files of problems, one object per line with `prompt` (the text the model sees, e.g. what
 `longcot prepare-data math-train` writes: the problem and the Qwen2.5-Math instruction) or `problem` (the instruction
-is then appended), and `answer` (the reference final answer, graded with `suite.verify.grade_responses`, the
-evaluation's math-verify grader). Training draws prompts from `prompts`, the held-out curve reads the first
-`rl.eval_size` lines of `heldout`.
+is then appended), `answer` (the reference final answer, graded with `suite.verify.grade_responses`, the
+evaluation's math-verify grader) and, optionally, `level` (MATH's difficulty, 1-5 or "Level 5"), which `rl.hard_from`
+reads. Training draws prompts from `prompts`, the held-out curve reads the first `rl.eval_size` lines of `heldout`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,33 @@ from suite.tiny.rl.config import RLConfig
 GENERATORS = ("hf", "vllm")
 
 
-def load_problems(path: str | Path, *, what: str) -> list[dict]:
-    """{prompt, answer} per line of a JSON-lines file; a line without them is an error naming the file and line."""
+@dataclass(frozen=True)
+class OpenProblem:
+    """One problem of a problem file: the prompt the model sees, the reference answer, and MATH's level (the loop's
+    `difficulty`, None when the file has none)."""
+
+    prompt: str
+    answer: str
+    difficulty: int | None = None
+
+
+def _level(value, where: str) -> int | None:
+    """MATH's level as an int: 3, "3" or "Level 3"; None for a missing or unknown level ("Level ?" occurs in MATH)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("level").strip()
+        if text.isdigit():
+            return int(text)
+        if text in ("?", ""):
+            return None
+    raise UserError(f"{where} has a 'level' of {value!r}; expected an integer or 'Level N'")
+
+
+def load_problems(path: str | Path, *, what: str) -> list[OpenProblem]:
+    """The problems of a JSON-lines file; a line without a prompt or an answer is an error naming the file and line."""
     from suite.eval.benchmarks import MATH_INSTRUCTION
 
     p = Path(path)
@@ -49,7 +74,7 @@ def load_problems(path: str | Path, *, what: str) -> list[dict]:
                 raise UserError(f"line {i} has no text field 'prompt' (or 'problem')", where=str(p))
             if not isinstance(answer, (str, int, float)) or isinstance(answer, bool) or str(answer) == "":
                 raise UserError(f"line {i} has no field 'answer' (a string or number)", where=str(p))
-            out.append({"prompt": prompt, "answer": str(answer)})
+            out.append(OpenProblem(prompt, str(answer), _level(row.get("level"), f"line {i} of {p}")))
     if not out:
         raise UserError(f"the {what} file holds no problems", where=str(p))
     return out
@@ -68,7 +93,7 @@ class MathVerifier:
     def batch(self, problems, texts) -> list[bool]:
         from suite.verify.equivalence import grade_responses
 
-        return grade_responses([(t, p["answer"]) for p, t in zip(problems, texts)], workers=self.workers)
+        return grade_responses([(t, p.answer) for p, t in zip(problems, texts)], workers=self.workers)
 
 
 @dataclass(frozen=True)
@@ -101,9 +126,6 @@ class OpenLMRLRecipe(Recipe):
         if not 0.0 < self.vllm_gpu_memory_utilization < 1.0:
             raise UserError("OpenLMRLRecipe.vllm_gpu_memory_utilization must be in (0, 1), got "
                             f"{self.vllm_gpu_memory_utilization}")
-        if self.rl.hard_from is not None:
-            raise UserError("OpenLMRLRecipe: rl.hard_from reads the tiny world's problem difficulty, which a problem "
-                            "file does not have")
         if self.generator == "vllm" and not self.device.startswith("cuda"):
             raise UserError("OpenLMRLRecipe: vLLM samples on a GPU; on the CPU use generator='hf' "
                             "(--set generator=hf)")
@@ -136,6 +158,10 @@ class OpenLMRLRecipe(Recipe):
         self.check_runnable()
         configure_torch(self.device)
         train = load_problems(self.prompts, what="training prompts")
+        if self.rl.hard_from is not None and any(p.difficulty is None for p in train):
+            missing = sum(p.difficulty is None for p in train)
+            raise UserError(f"rl.hard_from = {self.rl.hard_from} logs the hard problems again, by MATH level, but "
+                            f"{missing} of {len(train)} training problems have no 'level'", where=self.prompts)
         heldout = load_problems(self.heldout, what="held-out")
         policy, tokenizer = load_policy(self.model, device=self.device, bf16=self.bf16)
         generate = hf_generate

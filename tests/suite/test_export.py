@@ -138,7 +138,7 @@ def _write_jsonl(path: Path, rows) -> Path:
 def test_prepare_data_turns_math_rows_into_rl_prompts_with_the_boxed_answer(tmp_path, capsys):
     # MATH's solution style: the answer is the last \boxed{} of a worked solution (nested braces included)
     src = _write_jsonl(tmp_path / "math.jsonl", [
-        {"problem": "What is $1+1$?", "solution": "We add: $1+1=\\boxed{2}$."},
+        {"problem": "What is $1+1$?", "solution": "We add: $1+1=\\boxed{2}$.", "level": "Level 1"},
         {"problem": "Simplify $\\frac{2}{4}$.", "solution": "First $\\boxed{4}$ is wrong; it is $\\boxed{\\frac{1}{2}}$."},
         {"problem": "No box here.", "solution": "The answer is 3."},
     ])
@@ -147,6 +147,7 @@ def test_prepare_data_turns_math_rows_into_rl_prompts_with_the_boxed_answer(tmp_
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["answer"] for r in rows] == ["2", "\\frac{1}{2}"]
     assert rows[0]["prompt"].startswith("What is $1+1$?\n") and "\\boxed{}" in rows[0]["prompt"]
+    assert rows[0]["level"] == "Level 1" and "level" not in rows[1]  # kept where MATH gives one
     assert "dropped 1 row(s)" in capsys.readouterr().err  # the console writes to stderr
 
 

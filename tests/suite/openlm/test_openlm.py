@@ -20,7 +20,7 @@ pytest.importorskip("transformers")
 from suite.openlm import generate as gen_mod  # noqa: E402
 from suite.openlm.model import OpenTokenizer, encode_prompt, load_policy  # noqa: E402
 from suite.openlm.random_qwen2 import build_random_qwen2  # noqa: E402
-from suite.openlm.recipe import OpenLMRLRecipe, load_problems  # noqa: E402
+from suite.openlm.recipe import OpenLMRLRecipe, OpenProblem, load_problems  # noqa: E402
 from suite.openlm.score import _score, score_rollout  # noqa: E402
 from suite.tiny.rl.rollout import left_pad  # noqa: E402
 
@@ -39,12 +39,12 @@ def policy_tok(qwen):
 def _prompts(tok: OpenTokenizer, n: int) -> list[list[int]]:
     texts = ["what is 3 + 4 ?", "what is 2 + 2 ? please reason step by step", "what is 9 - 1 ?",
              "so what is 5 + 0 ?"]
-    return [encode_prompt(tok, {"prompt": texts[i % len(texts)]}) for i in range(n)]
+    return [encode_prompt(tok, OpenProblem(texts[i % len(texts)], "7")) for i in range(n)]
 
 
 def test_the_prompt_goes_through_qwen_s_chat_template(policy_tok):
     _, tok = policy_tok
-    ids = encode_prompt(tok, {"prompt": "what is 3 + 4 ?"})
+    ids = encode_prompt(tok, OpenProblem("what is 3 + 4 ?", "7"))
     assert tok.hf.decode(ids) == "<|im_start|> user what is 3 + 4 ? <|im_end|> <|im_start|> assistant"
     assert tok.eos_id == tok.hf.convert_tokens_to_ids("<|im_end|>") != tok.pad_id
 
@@ -197,14 +197,17 @@ def _write(path: Path, rows) -> Path:
 
 
 def test_problem_files_are_checked_line_by_line(tmp_path):
-    ok = load_problems(_write(tmp_path / "a.jsonl", [{"prompt": "what is 3 + 4 ?", "answer": "7"},
-                                                      {"problem": "what is 1 + 1 ?", "answer": 2}]), what="training")
-    assert ok[0] == {"prompt": "what is 3 + 4 ?", "answer": "7"}
-    assert ok[1]["prompt"].startswith("what is 1 + 1 ?\nPlease reason step by step") and ok[1]["answer"] == "2"
+    rows = [{"prompt": "what is 3 + 4 ?", "answer": "7", "level": "Level 5"},
+            {"problem": "what is 1 + 1 ?", "answer": 2, "level": 1}, {"prompt": "x", "answer": "1", "level": "Level ?"}]
+    ok = load_problems(_write(tmp_path / "a.jsonl", rows), what="training")
+    assert ok[0] == OpenProblem("what is 3 + 4 ?", "7", 5)
+    assert ok[1].prompt.startswith("what is 1 + 1 ?\nPlease reason step by step") and ok[1].answer == "2"
+    assert ok[1].difficulty == 1 and ok[2].difficulty is None
     for rows, message in (([{"prompt": "x"}], "line 1 has no field 'answer'"),
                           ([{"answer": "1"}], "line 1 has no text field 'prompt'"),
                           ([{"prompt": "x", "answer": "1"}, "{oops"], "line 2 is not JSON"),
-                          ([[1, 2]], "line 1 is a JSON list")):
+                          ([[1, 2]], "line 1 is a JSON list"),
+                          ([{"prompt": "x", "answer": "1", "level": "hard"}], "has a 'level' of 'hard'")):
         with pytest.raises(UserError, match=message) as e:
             load_problems(_write(tmp_path / "b.jsonl", rows), what="training")
         assert "b.jsonl" in str(e.value)
@@ -228,7 +231,7 @@ ANSWERS = [("what is 3 + 4 ?", "7"), ("what is 2 + 5 ?", "7"), ("what is 9 - 2 ?
 
 
 def _recipe(tmp_path, qwen, **rl) -> OpenLMRLRecipe:
-    rows = [{"prompt": p, "answer": a} for p, a in ANSWERS]
+    rows = [{"prompt": p, "answer": a, "level": 5 if i % 2 else 1} for i, (p, a) in enumerate(ANSWERS)]
     cfg = dict(prompts_per_step=2, samples_per_prompt=4, max_new_tokens=10, train_batch_size=4, steps=3,
                eval_every=2, eval_size=4, actor_lr=1e-3, critic_lr=1e-3, repetition_ngram_size=3)
     cfg.update(rl)
@@ -250,7 +253,7 @@ def test_ppo_on_an_open_model_logs_the_suite_s_curves_and_repeats_bit_for_bit(tm
     from suite.metrics import names as M
 
     spec = RewardSpec(SPEC_COSINE_REP.outcome, RepetitionPenaltySetting("repetition", ngram_size=3), (1.0, 0.5))
-    recipe = _recipe(tmp_path, qwen, reward=spec)
+    recipe = _recipe(tmp_path, qwen, reward=spec, hard_from=5)  # MATH level 5: half of the problems here
     a = _run(recipe, 0, tmp_path / "a")
     b = _run(recipe, 0, tmp_path / "b")
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
@@ -258,6 +261,10 @@ def test_ppo_on_an_open_model_logs_the_suite_s_curves_and_repeats_bit_for_bit(tm
     for name in (M.RESPONSE_LENGTH, M.EXCEED_RATE, M.TRAIN_ACCURACY, M.REPETITION_RATIO, M.KL, M.ENTROPY,
                  M.VALUE_LOSS, M.REWARD_REPETITION):
         assert curves[name]["step"] == [1.0, 2.0, 3.0], name
+    for name in (M.RESPONSE_LENGTH_HARD, M.REPETITION_RATIO_HARD, M.ALTERNATIVELY_CURVE_HARD, M.TRAIN_ACCURACY_HARD):
+        assert curves[name]["step"] == [1.0, 2.0, 3.0], name
+    share = curves[M.HARD_SHARE]["value"]  # 2 prompts a step, each hard or not
+    assert all(v in (0.0, 0.5, 1.0) for v in share) and sum(share) > 0
     assert curves[M.HELDOUT_ACCURACY_CURVE]["step"] == [0.0, 2.0, 3.0]
     assert a["scalars"][M.HELDOUT_ACCURACY] == curves[M.HELDOUT_ACCURACY_CURVE]["value"][-1]
     timing = json.loads((tmp_path / "a" / "rl_timing.json").read_text())
@@ -279,3 +286,10 @@ def test_rl_on_an_open_model_learns_what_its_reward_pays_for(tmp_path, qwen):
     acc = _run(recipe, 0, tmp_path / "g")["curves"][M.TRAIN_ACCURACY]["value"]
     first, last = sum(acc[:5]) / 5, sum(acc[-5:]) / 5
     assert last > first + 0.3, acc
+
+
+def test_hard_problem_logging_needs_a_level_on_every_training_problem(tmp_path, qwen):
+    recipe = _recipe(tmp_path, qwen, hard_from=5)
+    _write(Path(recipe.prompts), [{"prompt": p, "answer": a} for p, a in ANSWERS])
+    with pytest.raises(UserError, match="4 of 4 training problems have no 'level'"):
+        _run(recipe, 0, tmp_path / "h")
