@@ -97,9 +97,11 @@ hf_generate.exact = True  # the sampler's log-probabilities are the policy's own
 # ---------------------------------------------------------------------------------------------------------------------
 
 #: where vLLM keeps the model of an in-process engine: the V0 engine, then the V1 engine with multiprocessing off
+#: (releases differ in whether the engine exposes its executor or only its in-process core)
 _MODEL_PATHS = (
     ("llm_engine", "model_executor", "driver_worker", "model_runner", "model"),
     ("llm_engine", "model_executor", "driver_worker", "worker", "model_runner", "model"),
+    ("llm_engine", "engine_core", "engine_core", "model_executor", "driver_worker", "worker", "model_runner", "model"),
 )
 
 

@@ -139,14 +139,16 @@ def _ns(**kw):
     return types.SimpleNamespace(**kw)
 
 
-@pytest.mark.parametrize("engine", ["v0", "v1"])
+@pytest.mark.parametrize("engine", ["v0", "v1", "v1-core"])
 def test_the_policy_s_weights_reach_the_engine_s_model_under_hugging_face_names(policy_tok, engine):
     policy, _ = policy_tok
     model = _FakeModel()
     runner = _ns(model_runner=_ns(model=model))
-    worker = runner if engine == "v0" else _ns(worker=runner)
+    executor = _ns(driver_worker=runner if engine == "v0" else _ns(worker=runner))
+    engine_obj = (_ns(model_executor=executor) if engine != "v1-core"
+                  else _ns(engine_core=_ns(engine_core=_ns(model_executor=executor))))
     resets = []
-    llm = _ns(llm_engine=_ns(model_executor=_ns(driver_worker=worker)), reset_prefix_cache=lambda: resets.append(1))
+    llm = _ns(llm_engine=engine_obj, reset_prefix_cache=lambda: resets.append(1))
     gen_mod.load_weights_into_vllm(llm, policy)
     names = [k for k, _ in model.loaded]
     assert names == list(policy.lm.state_dict()) and "model.embed_tokens.weight" in names
