@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="override a recipe field in every selected recipe that has it (checked against its type)")
     rp.add_argument("--references", type=Path, help="reference results root (default: the suite's own)")
     rp.add_argument("--smoke", action="store_true",
-                    help="tiny and gpu scales: seed 0 and every recipe shrunk to seconds (suite.tiny.recipes."
-                         "SMOKE_OVERRIDES, under any --set); checks that the findings run, its numbers mean nothing")
+                    help="tiny, gpu and open scales: seed 0 and every recipe shrunk (suite.tiny.recipes."
+                         "SMOKE_OVERRIDES, under any --set; seconds at tiny and gpu, 8 iterations at open); checks "
+                         "that the findings run, its numbers mean nothing")
     rp.add_argument("--device", metavar="DEVICE",
                     help="tiny and gpu scales: run every stage of every recipe on this torch device (cpu, cuda, "
                          "cuda:N), whatever the recipe says; e.g. --device cpu tries a gpu recipe without CUDA")
@@ -242,9 +243,9 @@ def cmd_run(args) -> int:
     args.overrides = list(_overrides(args.overrides).items())
     smoke = None
     if args.smoke:
-        if args.scale not in ("tiny", "gpu"):
-            raise UserError(f"--smoke shrinks the tiny engine's recipes (scales tiny and gpu); it does not apply to "
-                            f"scale {args.scale!r}", where="--smoke")
+        if args.scale not in ("tiny", "gpu", "open"):
+            raise UserError(f"--smoke shrinks the recipes this suite runs (scales tiny, gpu and open); it does not "
+                            f"apply to scale {args.scale!r}", where="--smoke")
         from suite.tiny.recipes import SMOKE_OVERRIDES as smoke
 
         args.seeds = args.seeds or (0,)

@@ -54,6 +54,15 @@ def test_section_4_is_declared_at_the_open_scale_with_shared_arms_and_the_limit_
     assert all(s.seeds == (0, 1, 2) for s in open_.values())
 
 
+def test_smoke_shrinks_the_open_recipes_to_a_few_iterations_and_a_small_evaluation():
+    from suite.runner import plan_run
+    from suite.tiny.recipes import SMOKE_OVERRIDES
+
+    plan = plan_run([EXPS["takeaway-4.2"]], "open", smoke=SMOKE_OVERRIDES)
+    rls = {job.recipe.rl for job in plan.jobs}
+    assert len(rls) == 3 and {(r.steps, r.eval_every, r.eval_size) for r in rls} == {(8, 4, 16)}
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the refusal on a machine without CUDA")
 def test_the_open_recipes_without_cuda_are_refused_before_any_job_starts(tmp_path, capsys):
     assert main(["run", "--scale", "open", "--only", "takeaway-4.2", "--out", str(tmp_path / "run"),

@@ -39,7 +39,8 @@ def test_list_shows_all_twelve_findings_with_their_status():
     (("run", "--seeds", "-1"), "argument --seeds: seed -1 is out of range"),
     (("run", "--jobs", "abc"), "argument --jobs: invalid int value"),
     (("run", "--smoke", "--scale", "paper"),
-     "--smoke: --smoke shrinks the tiny engine's recipes (scales tiny and gpu); it does not apply to scale 'paper'"),
+     "--smoke: --smoke shrinks the recipes this suite runs (scales tiny, gpu and open); it does not apply to scale "
+     "'paper'"),
     (("run", "--jobs", "0"), "--jobs must be >= 1"),
     (("run", "--set", "nonsense"), "expected FIELD=VALUE"),
     (("report", "/nonexistent/run"), "summary.json not found"),
