@@ -74,7 +74,9 @@ def test_the_open_recipes_without_cuda_are_refused_before_any_job_starts(tmp_pat
     assert "vLLM samples on a GPU" in capsys.readouterr().err
 
 
-def test_the_open_recipes_run_end_to_end_on_the_cpu_with_a_local_model(tmp_path):
+def _local_model_and_problems(tmp_path) -> dict[str, str]:
+    """A random Qwen2 and 16 sums as training prompts (with MATH-style levels) and 8 of them held out as MATH-500 rows
+    ({problem, answer}): the `--set` values that point the open recipes at them."""
     from suite.openlm.random_qwen2 import build_random_qwen2
 
     model = build_random_qwen2(tmp_path / "model")
@@ -83,8 +85,11 @@ def test_the_open_recipes_run_end_to_end_on_the_cpu_with_a_local_model(tmp_path)
     (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (tmp_path / "math500.jsonl").write_text("".join(json.dumps({"problem": r["prompt"], "answer": r["answer"]}) + "\n"
                                                     for r in rows[:8]))
-    shrink = {"generator": "hf", "model": str(model), "prompts": str(tmp_path / "train.jsonl"),
-              "heldout": str(tmp_path / "math500.jsonl"), "rl.steps": "4", "rl.prompts_per_step": "2",
+    return {"model": str(model), "prompts": str(tmp_path / "train.jsonl"), "heldout": str(tmp_path / "math500.jsonl")}
+
+
+def test_the_open_recipes_run_end_to_end_on_the_cpu_with_a_local_model(tmp_path):
+    shrink = {"generator": "hf", **_local_model_and_problems(tmp_path), "rl.steps": "4", "rl.prompts_per_step": "2",
               "rl.samples_per_prompt": "4", "rl.train_batch_size": "4", "rl.max_new_tokens": "24",
               "rl.eval_size": "8", "rl.eval_every": "2"}
     out = tmp_path / "run"
@@ -101,15 +106,8 @@ def test_the_open_recipes_run_end_to_end_on_the_cpu_with_a_local_model(tmp_path)
 
 
 def _gpu_run(tmp_path, generator):
-    from suite.openlm.random_qwen2 import build_random_qwen2
-
-    model = build_random_qwen2(tmp_path / "model")
-    rows = [{"prompt": f"what is {a} + {b} ?", "answer": str(a + b), "level": 1 + (a + b) % 5} for a in range(4)
-            for b in range(4)]
-    (tmp_path / "p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "run"
-    sets = {"generator": generator, "model": str(model), "prompts": str(tmp_path / "p.jsonl"),
-            "heldout": str(tmp_path / "p.jsonl"), "rl.steps": "3", "rl.eval_every": "3", "rl.eval_size": "16",
+    sets = {"generator": generator, **_local_model_and_problems(tmp_path), "rl.steps": "3", "rl.eval_every": "3", "rl.eval_size": "8",
             "rl.max_new_tokens": "32", "max_model_len": "256"}
     assert main(["run", "--scale", "open", "--only", "takeaway-4.2", "--seeds", "0", "--out", str(out),
                  "--no-progress"] + [a for k, v in sets.items() for a in ("--set", f"{k}={v}")]) == 0

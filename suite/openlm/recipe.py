@@ -47,14 +47,21 @@ def _level(value, where: str) -> int | None:
     raise UserError(f"{where} has a 'level' of {value!r}; expected an integer or 'Level N'")
 
 
+def require_problem_file(path: str | Path, *, what: str) -> Path:
+    """The path of a problem file that exists; otherwise an error naming it and saying how to make one."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"the {what} file does not exist (expected JSON lines with 'prompt' or 'problem' and "
+                        "'answer'; `longcot prepare-data math-train` writes one; point to it with --set)",
+                        where=str(p))
+    return p
+
+
 def load_problems(path: str | Path, *, what: str) -> list[OpenProblem]:
     """The problems of a JSON-lines file; a line without a prompt or an answer is an error naming the file and line."""
     from suite.eval.benchmarks import MATH_INSTRUCTION
 
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"the {what} file does not exist (expected JSON lines with 'prompt' or 'problem' and "
-                        "'answer'; `longcot prepare-data math-train` writes one)", where=str(p))
+    p = require_problem_file(path, what=what)
     out = []
     with p.open(encoding="utf-8") as fh:
         for i, line in enumerate(fh, 1):
@@ -140,10 +147,8 @@ class OpenLMRLRecipe(Recipe):
             except ImportError:
                 raise UserError("this recipe samples with vLLM, which is not installed (pip install vllm), or use "
                                 "--set generator=hf", where="recipe generator") from None
-        for what, path in (("training prompts", self.prompts), ("held-out", self.heldout)):
-            if not Path(path).is_file():
-                raise UserError(f"the {what} file does not exist (JSON lines with 'prompt' or 'problem' and "
-                                "'answer'; set it with --set)", where=str(path))
+        require_problem_file(self.prompts, what="training prompts")
+        require_problem_file(self.heldout, what="held-out")
 
     def run(self, seed: int, ctx: JobContext) -> dict:
         import torch
