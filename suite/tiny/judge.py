@@ -70,8 +70,7 @@ def judge_pair(problem: task.Problem, rng: random.Random, cfg: JudgeConfig) -> d
 
 def judge_logits(model: TinyGPT, tok: TinyTokenizer, rows: Sequence[list[int]]) -> torch.Tensor:
     """The judge's logit for each row (`encode_pair` rows, all of one length), read at the last token."""
-    _, values = model(torch.tensor(rows, device=next(model.parameters()).device))
-    return values[:, -1]
+    return model.values(torch.tensor(rows, device=next(model.parameters()).device))[:, -1]
 
 
 def _problems(families: Sequence[str], split: str, rng: random.Random) -> Callable[[], task.Problem]:

@@ -134,6 +134,22 @@ class TinyGPT(nn.Module):
         `attention_mask` (B,T), 1 for real tokens, is only needed for LEFT-padded rows (see the module docstring):
         keys at pad positions are masked and positions count real tokens only.
         """
+        x = self._hidden(idx, attention_mask)  # (B, T, C)
+        logits = self.lm_head(x)  # (B, T, V)
+        if self.value_head is None:
+            return logits
+        return logits, self.value_head(x).squeeze(-1)  # (B, T, V), (B, T)
+
+    def values(self, idx: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """idx (B,T) -> values (B,T) of a model with a value head, without the LM head: a critic or a judge never
+        reads its logits, and the LM head is about 15% of a critic's pass on the CPU. The same bits as
+        `forward(...)[1]`: the values read the same final hidden state."""
+        if self.value_head is None:
+            raise ValueError("values() needs a model built with value_head=True")
+        return self.value_head(self._hidden(idx, attention_mask)).squeeze(-1)
+
+    def _hidden(self, idx: torch.Tensor, attention_mask: torch.Tensor | None) -> torch.Tensor:
+        """The trunk: embeddings, blocks and the final layer norm -> (B, T, C)."""
         B, T = idx.size()
         assert T <= self.config.block_size, f"sequence of {T} > block_size {self.config.block_size}"
         if attention_mask is None:
@@ -148,11 +164,7 @@ class TinyGPT(nn.Module):
         x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))  # (B, T, C)
         for block in self.transformer.h:
             x = block(x, mask)
-        x = self.transformer.ln_f(x)  # (B, T, C)
-        logits = self.lm_head(x)  # (B, T, V)
-        if self.value_head is None:
-            return logits
-        return logits, self.value_head(x).squeeze(-1)  # (B, T, V), (B, T)
+        return self.transformer.ln_f(x)  # (B, T, C)
 
     def _step(self, idx: torch.Tensor, pos: torch.Tensor, mask: torch.Tensor, caches: list, start: int):
         """Cached forward of a chunk: idx, pos (B,T); mask (B,1,T,start+T); returns last-position logits (B, V)."""

@@ -65,17 +65,20 @@ def sample(model, generate: Callable, prompt_ids: torch.Tensor, *, max_new_token
 
 def score_tokens(model, prompt_ids: torch.Tensor, prompt_mask: torch.Tensor, tokens: torch.Tensor, *,
                  with_entropy: bool = False) -> dict[str, torch.Tensor]:
-    """Log-probabilities of the response tokens under `model`, and its values if it has a value head.
+    """Log-probabilities of the response tokens under `model`, or its values if it is a critic.
 
-    `prompt_ids`, `prompt_mask` (B, P); `tokens` (B, T) response ids. Returns "logp" (B, T); "values" (B, T) for a
-    critic (the value of the state before each response token, OpenRLHF's `values[:, :-1][:, -num_actions:]`);
-    "entropy" (B, T) of the full next-token distribution when asked. Gradients flow unless the caller disables them.
+    `prompt_ids`, `prompt_mask` (B, P); `tokens` (B, T) response ids. Returns "logp" (B, T) for a policy; only
+    "values" (B, T) for a critic, a model with a value head (the value of the state before each response token,
+    OpenRLHF's `values[:, :-1][:, -num_actions:]`; its LM head is not run); "entropy" (B, T) of the full next-token
+    distribution when asked. Gradients flow unless the caller disables them.
     """
     p = prompt_ids.shape[1]
     seq = torch.cat([prompt_ids, tokens], dim=1)[:, :-1]  # (B, P + T - 1): the last token predicts nothing
     attn = None
     if not bool(prompt_mask.all()):
         attn = torch.cat([prompt_mask, torch.ones_like(tokens)], dim=1)[:, :-1]
+    if getattr(model, "value_head", None) is not None and hasattr(model, "values"):
+        return {"values": model.values(seq, attention_mask=attn)[:, p - 1:].float()}
     res = model(seq, attention_mask=attn) if attn is not None else model(seq)
     logits, values = res if isinstance(res, tuple) else (res, None)
     logprobs = F.log_softmax(logits[:, p - 1:].float(), dim=-1)  # (B, T, V): position P-1+j predicts token j

@@ -117,6 +117,27 @@ def test_value_head_returns_one_value_per_position():
     assert logits.shape == (3, 9, 40) and values.shape == (3, 9)
 
 
+def test_values_skip_the_lm_head_and_give_forwards_bits_and_gradients():
+    from suite.tiny.rl.rollout import score_tokens
+
+    m = _model(value_head=True)
+    idx = torch.randint(1, 40, (4, 12))
+    mask = torch.ones_like(idx)
+    mask[:2, :3] = 0  # left padding on two rows
+    assert torch.equal(m.values(idx, mask), m(idx, attention_mask=mask)[1])
+    scored = score_tokens(m, idx[:, :5], mask[:, :5], idx[:, 5:])
+    whole = m(idx[:, :-1], attention_mask=mask[:, :-1])[1]
+    assert set(scored) == {"values"} and torch.equal(scored["values"], whole[:, 4:])
+    grads = []
+    for fn in (lambda: m.values(idx, mask), lambda: m(idx, attention_mask=mask)[1]):
+        m.zero_grad(set_to_none=True)
+        fn().square().sum().backward()
+        grads.append({k: p.grad.clone() for k, p in m.named_parameters() if p.grad is not None})
+    assert grads[0].keys() == grads[1].keys() and all(torch.equal(grads[0][k], grads[1][k]) for k in grads[0])
+    with pytest.raises(ValueError, match="value_head"):
+        _model().values(idx)
+
+
 def test_checkpoint_round_trip_restores_weights_tokenizer_and_extra(tmp_path):
     tok = make_tokenizer()
     m = _model(vocab=tok.vocab_size, value_head=True)
