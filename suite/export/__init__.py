@@ -80,7 +80,8 @@ def launch_args(recipe: PaperRLRecipe, engine: str) -> list[str]:
         return overrides
     dialect = "fork" if engine == "openrlhf-fork" else "openrlhf"
     argv = openrlhf.fork_args(recipe) if dialect == "fork" else openrlhf.openrlhf_args(recipe)
-    flags.check_flags(argv, flags.shipped_options(openrlhf.FLAG_LISTS[dialect]), f"{engine} (shipped option list)")
+    for name in openrlhf.FLAG_LISTS[dialect]:
+        flags.check_flags(argv, flags.shipped_options(name), f"{engine} (shipped option list {name})")
     if dialect == "openrlhf":
         installed = flags.installed_options("openrlhf/cli/train_ppo_ray.py")
         if installed is not None:

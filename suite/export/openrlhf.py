@@ -20,8 +20,10 @@ from suite.recipes.paper import PaperRLRecipe, PaperSFTRecipe
 from suite.rewards.settings import ClassicRewardSetting, CosineRewardSetting
 
 DIALECTS = ("fork", "openrlhf")
-#: the shipped flag lists each dialect is validated against (suite/export/engine_flags/)
-FLAG_LISTS = {"fork": "fork-e90cf9b-train_ppo_ray", "openrlhf": "openrlhf-0.10.2-train_ppo_ray"}
+#: the shipped flag lists each dialect is validated against (suite/export/engine_flags/): the fork's, and the first
+#: and the newest upstream release of the grouped-flag dialect (a launch must run on both)
+FLAG_LISTS = {"fork": ("fork-e90cf9b-train_ppo_ray",),
+              "openrlhf": ("openrlhf-0.10.2-train_ppo_ray", "openrlhf-0.11.2-train_ppo_ray")}
 GPUS_PER_NODE = 8  # the paper's nodes (App. E: 8 x H100 per node)
 
 

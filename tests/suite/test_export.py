@@ -93,6 +93,21 @@ def test_an_option_the_engine_lacks_is_refused_by_name():
         check_flags(["--remote_rm_url", "x", "--reward.remote_url", "y"], upstream, "openrlhf")
 
 
+def test_an_option_a_later_upstream_release_dropped_stops_the_export(monkeypatch):
+    """0.11.2 dropped `--algo.advantage.is_correction_enable` (0.10.2 had it): a launch using it must not pass because
+    the older list knows it. Every launch is checked against 0.10.2's and 0.11.2's lists."""
+    from suite.export import openrlhf
+
+    old, new = (shipped_options(n) for n in openrlhf.FLAG_LISTS["openrlhf"])
+    gone = sorted(old - new)
+    assert "--algo.advantage.is_correction_enable" in gone
+    argv = ["--algo.advantage.is_correction_enable"]
+    check_flags(argv, old, "0.10.2")
+    monkeypatch.setattr(openrlhf, "openrlhf_args", lambda r: argv)
+    with pytest.raises(UserError, match="openrlhf-0.11.2.*is_correction_enable"):
+        launch_args(PAPER_RL[0][2], "openrlhf")
+
+
 def test_option_lists_include_options_built_in_loops_of_f_strings():
     src = (
         "import argparse\np = argparse.ArgumentParser()\np.add_argument('--plain')\n"
