@@ -2,8 +2,9 @@
 imports, and the suite's reward file loads through the engine's own loader and gives the suite's rewards.
 
 Skipped where the engine is not installed (the default test install has none: verl pins numpy < 2). OpenRLHF >= 0.10.2
-cannot be installed on a CPU machine at all (it requires flash-attn, which builds only with CUDA), so it has no test
-here; `longcot export` checks its launch flags against its option lists instead (tests/suite/test_export.py).
+cannot be installed on a CPU machine in full (it requires flash-attn, which builds only with CUDA); `tox -e openrlhf`
+installs its wheel alone, and the tests below run its reward path (its trainer cannot import there). `longcot export`
+checks its launch flags against its option lists (tests/suite/test_export.py).
 """
 
 from __future__ import annotations
@@ -60,3 +61,76 @@ def test_every_exported_verl_launch_composes_with_verls_own_config():
         verl.compose_with_verl(verl.verl_overrides(r))
     with pytest.raises(Exception, match="gama"):
         verl.compose_with_verl(["algorithm.gama=1"])
+
+
+# --- OpenRLHF: its reward path runs on the CPU, its trainer does not ------------------------------------------------
+# OpenRLHF's trainer imports vLLM at module level and requires flash-attn and DeepSpeed, none of which installs on a
+# CPU machine. Its single-turn rollout executor, the code that loads a reward-function file by path and calls it on
+# every sample, imports only torch, transformers, sympy, pylatexenc and aiohttp, so `tox -e openrlhf` installs the
+# released wheel without its dependencies and runs these tests against it.
+
+HAS_OPENRLHF = importlib.util.find_spec("openrlhf") is not None
+needs_openrlhf = pytest.mark.skipif(not HAS_OPENRLHF, reason="openrlhf not installed (tox -e openrlhf)")
+
+
+class _Engine:
+    """Stands in for vLLM's async engine, the one object OpenRLHF's executor samples from: it returns a fixed
+    continuation's token ids, ending in the EOS, as vLLM's `RequestOutput` carries them."""
+
+    def __init__(self, tokenizer, text: str):
+        self.ids = tokenizer.encode(text, add_special_tokens=False) + [tokenizer.eos_token_id]
+
+    async def generate(self, prompt_token_ids, sampling_params, multi_modal_data=None):
+        from types import SimpleNamespace
+
+        out = SimpleNamespace(token_ids=list(self.ids), finish_reason="stop", logprobs=None)
+        return SimpleNamespace(outputs=[out])
+
+
+def _openrlhf_sample(tmp_path, monkeypatch, response: str, *, setting: str = "cosine"):
+    import asyncio
+    from types import SimpleNamespace
+
+    from openrlhf.utils.agent import SingleTurnAgentExecutor
+    from transformers import AutoTokenizer
+
+    import suite.rewards.adapters.openrlhf as adapter
+    from suite.openlm.random_qwen2 import build_random_qwen2
+
+    path = build_random_qwen2(tmp_path / "policy", hidden_size=8, layers=1)
+    tok = AutoTokenizer.from_pretrained(path)
+    monkeypatch.setenv("LONGCOT_REWARD_MAX_LEN", "64")
+    monkeypatch.setenv("LONGCOT_REWARD_TOKENIZER", str(path))
+    monkeypatch.setenv("LONGCOT_REWARD_SETTING", setting)
+    executor = SingleTurnAgentExecutor(remote_rm_url=adapter.__file__)  # OpenRLHF loads the file by its path
+    assert executor.reward_func is not None
+    prompt = tok.apply_chat_template([{"role": "user", "content": "what is 3 + 4 ?"}], tokenize=False,
+                                     add_generation_prompt=True)
+    engine = _Engine(tok, response)
+    params = SimpleNamespace(max_tokens=64, logprobs=None)  # vLLM's SamplingParams, as far as the executor reads it
+    return asyncio.run(executor.execute(prompt, "7", params, 256, tok, engine)), len(engine.ids)
+
+
+@needs_openrlhf
+@pytest.mark.parametrize("response, correct", [("let me recheck . so the answer is \\boxed{7}", True),
+                                               ("so the answer is \\boxed{8}", False)])
+def test_the_reward_file_pays_the_suites_reward_inside_openrlhfs_own_executor(tmp_path, monkeypatch, response,
+                                                                             correct):
+    from suite.rewards import outcome
+
+    out, n = _openrlhf_sample(tmp_path, monkeypatch, response)
+    assert float(out["reward"][0]) == pytest.approx(outcome.cosine_reward(n, 64, correct))
+    assert float(out["scores"][0]) == float(correct)
+    assert out["action_ranges"][0][1] - out["action_ranges"][0][0] == n
+
+
+@needs_openrlhf
+def test_a_reward_error_inside_openrlhf_is_logged_at_error_level(tmp_path, monkeypatch, caplog):
+    """OpenRLHF's executor swallows a reward function's exception and logs it at INFO; the file logs it at ERROR
+    first, so a misconfigured run is visible in a default log (suite/rewards/adapters/openrlhf.py)."""
+    import logging
+
+    with caplog.at_level(logging.ERROR):
+        out, _ = _openrlhf_sample(tmp_path, monkeypatch, "so \\boxed{7}", setting="no-such-setting")
+    assert out["reward"] is None and out["scores"] is None  # the engine went on without a reward
+    assert any(r.levelno >= logging.ERROR and "no-such-setting" in r.getMessage() for r in caplog.records)
