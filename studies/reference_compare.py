@@ -3,7 +3,11 @@ held-out accuracy beside the reference's, how many per-seed curves are bit-ident
 check's verdict in the run beside its verdict in a stored summary of the reference run (when given). For runs of the
 same recipes and seeds on another machine (`evidence/tiny/cross_machine_headroom/`).
 
-    python -m studies.reference_compare --run RUN [--stored-summary evidence/tiny/section4/summary.json] [--out FILE.md]
+    python -m studies.reference_compare --run RUN [--stored-summary SUMMARY.json ...] [--out FILE.md]
+
+`--stored-summary` may be given several times, when the references were promoted from several runs: a finding's
+stored verdicts come from the last of them that judged it (a summary where it was not run, or not implemented at that
+scale, has none of its checks).
 """
 
 from __future__ import annotations
@@ -23,9 +27,22 @@ def _seeds(values) -> str:
     return " / ".join("" if x is None else f"{x:.4f}" for x in values)
 
 
-def compare(run_dir: Path, stored_summary: Path | None = None) -> str:
+def stored_checks(summaries) -> dict[str, dict[str, str]]:
+    """{finding: {check name: verdict}} from stored summary files, the last file that judged a finding winning."""
+    out: dict[str, dict[str, str]] = {}
+    for path in summaries:
+        for exp_id, e in json.loads(Path(path).read_text())["experiments"].items():
+            if e.get("checks"):
+                out[exp_id] = {c["name"]: c["verdict"] for c in e["checks"]}
+    return out
+
+
+def compare(run_dir: Path, stored_summary=None) -> str:
+    """`stored_summary`: one path, several, or None."""
     summary = runner.read_summary(run_dir)
-    stored = json.loads(Path(stored_summary).read_text())["experiments"] if stored_summary else {}
+    if isinstance(stored_summary, (str, Path)):
+        stored_summary = [stored_summary]
+    stored = stored_checks(stored_summary or ())
     out = []
     for exp_id, e in summary.experiments.items():
         if not e.arms:
@@ -53,7 +70,7 @@ def compare(run_dir: Path, stored_summary: Path | None = None) -> str:
             out.append(f"| {arm} | {_seeds(there)} | {_seeds(here)} | {same} of {total} |")
         if exp_id in stored:
             out += ["", "| check | role | stored run | this run |", "|---|---|---|---|"]
-            old = {c["name"]: c["verdict"] for c in stored[exp_id]["checks"]}
+            old = stored[exp_id]
             for c in e.checks or ():
                 moved = "" if old.get(c.name) == c.verdict else " (moved)"
                 out.append(f"| {c.name} | {c.role} | {old.get(c.name, '-')} | {c.verdict}{moved} |")
@@ -64,7 +81,9 @@ def compare(run_dir: Path, stored_summary: Path | None = None) -> str:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--run", type=Path, required=True, help="a finished run directory")
-    ap.add_argument("--stored-summary", type=Path, help="summary.json of the run the references were made from")
+    ap.add_argument("--stored-summary", type=Path, action="append",
+                    help="summary.json of a run the references were made from (repeatable: the last that judged a "
+                         "finding gives its stored verdicts)")
     ap.add_argument("--out", type=Path, help="also write the table here")
     args = ap.parse_args(argv)
     emit(compare(args.run, args.stored_summary), args.out)

@@ -30,3 +30,19 @@ def test_a_check_whose_verdict_differs_from_the_stored_run_is_marked(run, tmp_pa
     check["verdict"] = "pass" if check["verdict"] != "pass" else "fail"
     (tmp_path / "summary.json").write_text(json.dumps(stored))
     assert compare(run, tmp_path / "summary.json").count("(moved)") == 1
+
+
+def test_stored_verdicts_come_from_the_last_summary_that_judged_the_finding(run, tmp_path):
+    """References promoted from several runs: a summary where the finding was not run has no checks and is passed
+    over; of two that judged it, the later one is the stored verdict."""
+    import json
+
+    stored = json.loads((run / "summary.json").read_text())
+    judged = json.loads(json.dumps(stored))
+    judged["experiments"]["takeaway-4.1"]["checks"][0]["verdict"] = "moved-away"
+    (tmp_path / "old.json").write_text(json.dumps(judged))
+    unjudged = json.loads(json.dumps(stored))
+    unjudged["experiments"]["takeaway-4.1"] = {"status": "not implemented at this scale", "arms": {}}
+    (tmp_path / "none.json").write_text(json.dumps(unjudged))
+    assert compare(run, [tmp_path / "old.json", tmp_path / "none.json"]).count("(moved)") == 1
+    assert "(moved)" not in compare(run, [tmp_path / "old.json", run / "summary.json", tmp_path / "none.json"])
