@@ -130,6 +130,7 @@ def build(data) -> list:
             ("libraries", ", ".join(f"{k} {v}" for k, v in prov.get("libraries", {}).items())),
             ("command", data.run_info.get("command") or "-"),
             ("started", data.run_info.get("started") or "-"),
+            *((("resumed", ", ".join(data.run_info["resumed"])),) if data.run_info.get("resumed") else ()),
         )),
     ]
     for er in data.experiments:

@@ -68,6 +68,9 @@ def run(
     plan = plan_run(experiments, scale, seeds=seeds, overrides=overrides, smoke=smoke, device=device)
     check_references(plan, references_root)  # a malformed reference stops the run before any job starts
     check_runnable(plan, layout.root)  # so does a recipe this machine cannot run: nothing is written
+    now = provenance.timestamp()
+    earlier = read_run_info(layout.root)  # a resumed run keeps its first start and lists each resumption
+    started, resumed = earlier.get("started", now), earlier.get("resumed", []) + ([now] if earlier else [])
     write_json_atomic(layout.run_json, {
         "scale": scale,
         "experiments": [pe.experiment.id for pe in plan.experiments],
@@ -78,7 +81,8 @@ def run(
         "jobs": jobs,
         "executor": executor,
         "command": command,
-        "started": provenance.timestamp(),
+        "started": started,
+        "resumed": resumed,
         "references_root": str(references_root) if references_root else None,
     })
     errors = execute(plan, layout.root, jobs=jobs, progress=progress, on_event=on_event, executor=executor,

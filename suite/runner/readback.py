@@ -138,8 +138,8 @@ def read_recipe(run_dir: Path, recipe_hash: str) -> dict:
 
 def read_run_info(run_dir: Path) -> dict:
     """run.json (what was asked: scale, experiments, seeds, overrides, smoke overrides, device, jobs, executor, command,
-    started, references_root), or
-    {} for a run directory without one."""
+    started: the first start in this directory, resumed: each later start, references_root), or {} for a run directory
+    without one."""
     path = RunLayout(run_dir).run_json
     if not path.exists():
         return {}
@@ -161,6 +161,7 @@ _RUN_INFO_FIELDS = {
     "executor": (str, "a string"),
     "command": (str, "a string"),
     "started": (str, "a date string"),
+    "resumed": (list, "a list of date strings"),
     "references_root": ((str, type(None)), "a path or null"),
     "device": ((str, type(None)), "a torch device name or null"),
 }

@@ -56,3 +56,17 @@ def test_run_writes_run_json_and_summary_json_where_the_layout_says(tmp_path):
     runner.run(select(exps, ["synth-length"], "tiny"), "tiny", tmp_path, progress=False)
     top = {p for p in tmp_path.iterdir() if p.is_file()}
     assert top == {RunLayout(tmp_path).run_json, RunLayout(tmp_path).summary_json}
+
+
+def test_a_resumed_run_keeps_its_first_start_and_lists_each_resumption(tmp_path):
+    from suite.runner import read_run_info
+
+    exps = select(discover("synthetic_experiments"), ["synth-length"], "tiny")
+    runner.run(exps, "tiny", tmp_path, progress=False)
+    first = read_run_info(tmp_path)
+    assert first["resumed"] == []
+    for n in (1, 2):
+        runner.run(exps, "tiny", tmp_path, progress=False)
+        info = read_run_info(tmp_path)
+        assert info["started"] == first["started"] and len(info["resumed"]) == n
+    assert info["resumed"][0] >= first["started"]
