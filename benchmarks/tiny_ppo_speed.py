@@ -1,7 +1,7 @@
 """PPO steps per second of the tiny RL engine: the engine as issue #13 found it vs the engine now, side by side in one
 run, one thread each, plus a per-phase breakdown of today's step (issue #13, part 3).
 
-    python benchmarks/tiny_ppo_speed.py [--steps N] [--rounds R] [--baseline REV]
+    python benchmarks/tiny_ppo_speed.py [--steps N] [--rounds R] [--baseline REV] [--phases-only [--tree DIR]]
 
 - **A/B on the issue's recipe.** Takeaway 4.1's classic-reward PPO probe (`experiments._tiny_recipes.PROBE`: 8 prompts
   x 8 samples, limit 112, 4 updates of 16 samples per rollout, policy + reference + critic) from the search world's
@@ -85,11 +85,12 @@ def ab(baseline: str, steps: int, warmup: int, rounds: int) -> None:
     print(f"  speed-up: x{med['baseline'] / med['current']:.2f}")
 
 
-def phases(steps: int) -> None:
-    """Per-phase ms/step of today's engine on the headroom recipe (in process, perf_counter wrappers)."""
+def phases(steps: int, tree: Path = ROOT) -> None:
+    """Per-phase ms/step of the engine in `tree` (default: this checkout) on the headroom recipe (in process,
+    perf_counter wrappers; the checkpoint and problems come from this checkout)."""
     import dataclasses
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(tree))
     import torch
 
     from suite.determinism import configure_torch
@@ -117,10 +118,18 @@ def phases(steps: int) -> None:
     policy, tok, _ = tm.load_checkpoint(ROOT / "evidence" / "tiny" / "headroom" / "sft_seek")
     train, _ = rl_problem_sets(HR_COSINE_REP.init.sft.families, HR_COSINE_REP.n_train, 1, seed=2)
     cfg = dataclasses.replace(HR_COSINE_REP.rl, steps=steps + 1, eval_every=10_000, eval_size=1)
-    orig = (tr.score_rollout, tr.score_tokens, torch.Tensor.backward)
-    tr.score_rollout = wrap("scoring", orig[0])
-    tr.score_tokens = wrap(lambda: "update fwd" if torch.is_grad_enabled() else "scoring", orig[1])
-    torch.Tensor.backward = wrap("backward + optimizer", orig[2])
+    # the loop scores through its ModelOps: time the tiny engine's own functions there (critic passes apart)
+    def part(model):
+        return "critic " if getattr(model, "value_head", None) is not None else ""
+
+    ops = tr.ModelOps(
+        score_rollout=lambda m, *a, **k: wrap(lambda: part(m) + "scoring", tr.TINY_OPS.score_rollout)(m, *a, **k),
+        score_tokens=lambda m, *a, **k: wrap(
+            lambda: part(m) + ("update fwd" if torch.is_grad_enabled() else "scoring"), tr.TINY_OPS.score_tokens)(
+            m, *a, **k),
+    )
+    orig = torch.Tensor.backward
+    torch.Tensor.backward = wrap("backward + optimizer", orig)
     stamps = []
 
     def progress(step, _):
@@ -130,14 +139,14 @@ def phases(steps: int) -> None:
 
     try:
         out = tr.rl_loop(cfg, 0, policy, tok, wrap("generation", tm.generate), train, [], task.verify, prompt_ids,
-                         make_critic=tr.critic_from_policy, progress=progress)
+                         make_critic=tr.critic_from_policy, progress=progress, ops=ops)
     finally:
-        tr.score_rollout, tr.score_tokens, torch.Tensor.backward = orig
+        torch.Tensor.backward = orig
     total = (stamps[-1] - stamps[0]) / steps
     lengths = out["curves"]["response_length"]["value"][1:]
     print(f"\nheadroom recipe (HR_COSINE_REP, limit 160), {steps} steps, mean length {sum(lengths) / len(lengths):.1f}:")
     accounted = 0.0
-    for k in ("generation", "scoring", "update fwd", "backward + optimizer"):
+    for k in ("generation", "scoring", "critic scoring", "update fwd", "critic update fwd", "backward + optimizer"):
         v = t.get(k, 0.0) / steps
         accounted += v
         print(f"  {k:<22}{v * 1e3:8.1f} ms/step")
@@ -151,9 +160,12 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--baseline", default="e3fa787")
+    ap.add_argument("--phases-only", action="store_true", help="skip the A/B, print the phases")
+    ap.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose engine the phases time")
     args = ap.parse_args(argv)
-    ab(args.baseline, args.steps, args.warmup, args.rounds)
-    phases(args.steps)
+    if not args.phases_only:
+        ab(args.baseline, args.steps, args.warmup, args.rounds)
+    phases(args.steps, args.tree)
     return 0
 
 
