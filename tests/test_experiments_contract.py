@@ -244,6 +244,22 @@ def test_a_changed_recipe_hash_without_a_bump_fails_and_says_what_to_do():
     assert f"'{version + 1}: \"<what changed>\"'" in msg and "python tools/lock_experiment_versions.py" in msg
 
 
+def test_the_declaring_file_is_found_beside_a_lazy_module_that_fails_on_lookup(monkeypatch):
+    """transformers 5 is such a module: looking an unknown name up on it imports submodules, some of which need
+    packages that are not installed. The lock's message must still name the experiment's file."""
+    import sys
+    import types
+
+    class Lazy(types.ModuleType):
+        def __getattr__(self, name):
+            raise ModuleNotFoundError(f"No module named 'torchvision' (looking up {name})")
+
+    # loaded before the experiments, as transformers is when a test has imported it first
+    monkeypatch.setattr(LOCK_TOOL, "sys", types.SimpleNamespace(modules={"lazy_pkg": Lazy("lazy_pkg"), **sys.modules}))
+    problems = _lock_with(lambda e: e["takeaway-4.1"]["recipes"]["tiny"].update(classic="0" * 16))
+    assert "experiments/takeaway_4_1.py" in problems[0]
+
+
 def test_an_arm_that_came_or_went_counts_as_a_recipe_change():
     problems = _lock_with(lambda e: e["takeaway-4.2"]["recipes"]["tiny"].pop("cosine_rep"))
     assert len(problems) == 1 and "tiny/cosine_rep: absent -> " in problems[0]

@@ -97,10 +97,13 @@ def _hash_changes(old: Mapping[str, Mapping[str, str]], new: Mapping[str, Mappin
 
 
 def _module_of(exp: Experiment) -> str:
-    """The file that declares `exp` (discovery has imported it), relative to the checkout when inside it."""
+    """The file that declares `exp` (discovery has imported it), relative to the checkout when inside it. Reads each
+    loaded module's own namespace, never `getattr`: a lazy module's `__getattr__` (transformers 5's) imports its
+    submodules on a lookup, and some of those fail to import."""
     for module in list(sys.modules.values()):
-        if getattr(module, "EXPERIMENT", None) is exp and getattr(module, "__file__", None):
-            return _rel(Path(module.__file__))
+        own = getattr(module, "__dict__", None) or {}
+        if own.get("EXPERIMENT") is exp and own.get("__file__"):
+            return _rel(Path(own["__file__"]))
     return "the module that declares it"
 
 
