@@ -112,22 +112,22 @@ def phases(steps: int, tree: Path = ROOT) -> None:
             try:
                 return fn(*a, **k)
             finally:
-                t[name() if callable(name) else name] += time.perf_counter() - s
+                t[name] += time.perf_counter() - s
         return timed
 
     policy, tok, _ = tm.load_checkpoint(ROOT / "evidence" / "tiny" / "headroom" / "sft_seek")
     train, _ = rl_problem_sets(HR_COSINE_REP.init.sft.families, HR_COSINE_REP.n_train, 1, seed=2)
     cfg = dataclasses.replace(HR_COSINE_REP.rl, steps=steps + 1, eval_every=10_000, eval_size=1)
-    # the loop scores through its ModelOps: time the tiny engine's own functions there (critic passes apart)
-    def part(model):
-        return "critic " if getattr(model, "value_head", None) is not None else ""
+    def timed_scoring(fn):
+        """`fn` (one of the loop's ModelOps) timed under "[critic ]scoring" or "[critic ]update fwd"."""
+        def call(model, *a, **k):
+            who = "critic " if getattr(model, "value_head", None) is not None else ""
+            return wrap(who + ("update fwd" if torch.is_grad_enabled() else "scoring"), fn)(model, *a, **k)
+        return call
 
-    ops = tr.ModelOps(
-        score_rollout=lambda m, *a, **k: wrap(lambda: part(m) + "scoring", tr.TINY_OPS.score_rollout)(m, *a, **k),
-        score_tokens=lambda m, *a, **k: wrap(
-            lambda: part(m) + ("update fwd" if torch.is_grad_enabled() else "scoring"), tr.TINY_OPS.score_tokens)(
-            m, *a, **k),
-    )
+    # the loop scores through its ModelOps, so the timers wrap the tiny engine's own functions there
+    ops = tr.ModelOps(score_rollout=timed_scoring(tr.TINY_OPS.score_rollout),
+                      score_tokens=timed_scoring(tr.TINY_OPS.score_tokens))
     orig = torch.Tensor.backward
     torch.Tensor.backward = wrap("backward + optimizer", orig)
     stamps = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from studies.runs import emit, main_guard
@@ -37,12 +38,9 @@ def stored_checks(summaries) -> dict[str, dict[str, str]]:
     return out
 
 
-def compare(run_dir: Path, stored_summary=None) -> str:
-    """`stored_summary`: one path, several, or None."""
+def compare(run_dir: Path, stored_summaries: Sequence[Path] = ()) -> str:
     summary = runner.read_summary(run_dir)
-    if isinstance(stored_summary, (str, Path)):
-        stored_summary = [stored_summary]
-    stored = stored_checks(stored_summary or ())
+    stored = stored_checks(stored_summaries)
     out = []
     for exp_id, e in summary.experiments.items():
         if not e.arms:
@@ -86,7 +84,7 @@ def main(argv=None) -> None:
                          "finding gives its stored verdicts)")
     ap.add_argument("--out", type=Path, help="also write the table here")
     args = ap.parse_args(argv)
-    emit(compare(args.run, args.stored_summary), args.out)
+    emit(compare(args.run, args.stored_summary or ()), args.out)
 
 
 if __name__ == "__main__":

@@ -107,8 +107,8 @@ def test_the_open_recipes_run_end_to_end_on_the_cpu_with_a_local_model(tmp_path)
 
 def _gpu_run(tmp_path, generator):
     out = tmp_path / "run"
-    sets = {"generator": generator, **_local_model_and_problems(tmp_path), "rl.steps": "3", "rl.eval_every": "3", "rl.eval_size": "8",
-            "rl.max_new_tokens": "32", "max_model_len": "256"}
+    sets = {"generator": generator, **_local_model_and_problems(tmp_path), "rl.steps": "3", "rl.eval_every": "3",
+            "rl.eval_size": "8", "rl.max_new_tokens": "32", "max_model_len": "256"}
     assert main(["run", "--scale", "open", "--only", "takeaway-4.2", "--seeds", "0", "--out", str(out),
                  "--no-progress"] + [a for k, v in sets.items() for a in ("--set", f"{k}={v}")]) == 0
     timing = [json.loads(p.read_text()) for p in out.glob("jobs/*/seed-0/work/rl_timing.json")]

@@ -15,7 +15,7 @@ def run(tmp_path_factory, smoke_run_of):
 
 
 def test_a_run_is_set_beside_the_reference_and_a_stored_summary_of_itself_moves_no_check(run):
-    text = compare(run, run / "summary.json")
+    text = compare(run, [run / "summary.json"])
     assert text.startswith("## takeaway-4.1: claim ")
     assert "| classic | 0.8125 / 0.8359 / 0.8086 |" in text  # the stored reference's seeds
     # one smoke seed: its curves are counted against the reference's seed 0 (and a shrunk recipe's are not equal)
@@ -29,7 +29,7 @@ def test_a_check_whose_verdict_differs_from_the_stored_run_is_marked(run, tmp_pa
     check = stored["experiments"]["takeaway-4.1"]["checks"][0]
     check["verdict"] = "pass" if check["verdict"] != "pass" else "fail"
     (tmp_path / "summary.json").write_text(json.dumps(stored))
-    assert compare(run, tmp_path / "summary.json").count("(moved)") == 1
+    assert compare(run, [tmp_path / "summary.json"]).count("(moved)") == 1
 
 
 def test_stored_verdicts_come_from_the_last_summary_that_judged_the_finding(run, tmp_path):
