@@ -5,7 +5,7 @@ hyperparameter of the recipe), `<out>/<arm>/recipe.json` (the recipe as the suit
 (what to set, the data each arm needs, and every deviation from the paper's run). The arguments are checked against
 the engine's own option list: the shipped one of the version the dialect targets (`engine_flags/`) and, when the
 engine is installed here, its installed launcher's (verl: Hydra composes the overrides with its own config). Engines:
-`openrlhf-fork` (the paper's fork, exact), `openrlhf` (upstream >= 0.10.2) and `verl` (0.8). See docs/export.md.
+`openrlhf-fork` (the paper's fork, exact), `openrlhf` (upstream >= 0.10.2) and `verl` (0.8 and 0.9). See docs/export.md.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ ENGINES = ("openrlhf-fork", "openrlhf", "verl")
 
 
 def _verl_script(arm: str, overrides: list[str]) -> str:
-    lines = ["#!/usr/bin/env bash", f"# arm {arm!r}, for verl 0.8: written by `longcot export`; see README.md beside it.",
+    lines = ["#!/usr/bin/env bash", f"# arm {arm!r}, for verl 0.8 or 0.9: written by `longcot export`; see README.md beside it.",
              "set -euo pipefail",
              ': "${SFT_MODEL:?set SFT_MODEL to the start-point model (README.md)}"',
              ': "${PROMPT_DATA:?set PROMPT_DATA to the prompts, in verl parquet (README.md)}"',
@@ -74,7 +74,8 @@ def launch_args(recipe: PaperRLRecipe, engine: str) -> list[str]:
 
     if engine == "verl":
         overrides = verl.verl_overrides(recipe)
-        verl.check_overrides(overrides, flags.shipped_options(verl.FLAG_LIST), "verl 0.8 (shipped key list)")
+        for name in verl.FLAG_LISTS:
+            verl.check_overrides(overrides, flags.shipped_options(name), f"verl (shipped key list {name})")
         if _importable("verl"):  # Hydra composes them with the installed verl's own config
             verl.compose_with_verl(overrides)
         return overrides

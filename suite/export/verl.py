@@ -1,4 +1,4 @@
-"""A paper-scale RL recipe as a verl 0.8 launch: Hydra overrides of `python3 -m verl.trainer.main_ppo`.
+"""A paper-scale RL recipe as a verl launch (0.8 and 0.9): Hydra overrides of `python3 -m verl.trainer.main_ppo`.
 
 verl has one discount factor, sequence-level reward functions by default, no reward clipping and one GPU pool that
 actor, rollout, reference and critic share; each is a stated deviation (`deviations`). The reward is the suite's
@@ -13,7 +13,9 @@ from suite.export.flags import UnsupportedReward
 from suite.recipes.paper import PaperRLRecipe, PaperSFTRecipe
 from suite.rewards.settings import ClassicRewardSetting, CosineRewardSetting
 
-FLAG_LIST = "verl-0.8.0-ppo_trainer"  # suite/export/engine_flags/
+#: the config key lists an export is checked against (suite/export/engine_flags/): every override must be a key of
+#: both releases, so one launch script runs on either
+FLAG_LISTS = ("verl-0.8.0-ppo_trainer", "verl-0.9.1-ppo_trainer")
 
 
 def _num(x: float) -> str:

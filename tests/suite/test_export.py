@@ -208,4 +208,18 @@ def test_the_verl_launch_overrides_name_keys_of_verls_config_and_carry_the_recip
     assert ov["actor_rollout_ref.actor.ppo_mini_batch_size"] == "32"  # 512 samples / 16 per prompt
     assert ov["algorithm.gamma"] == "1" and ov["reward.custom_reward_function.reward_kwargs.setting"] == "cosine"
     with pytest.raises(UserError, match="no key.*algorithm.gama"):
-        verl.check_overrides(["algorithm.gama=1"], shipped_options(verl.FLAG_LIST), "verl")
+        verl.check_overrides(["algorithm.gama=1"], shipped_options(verl.FLAG_LISTS[-1]), "verl")
+
+
+def test_a_verl_key_the_later_release_dropped_stops_the_export(monkeypatch):
+    """verl 0.9.1 dropped `actor_rollout_ref.rollout.skip` (0.8.0 had it): an export that used it would run on one
+    release only, so it must not pass because the older list knows it."""
+    from suite.export import verl
+
+    old, new = (shipped_options(n) for n in verl.FLAG_LISTS)
+    assert "actor_rollout_ref.rollout.skip.enable" in old - new
+    overrides = ["actor_rollout_ref.rollout.skip.enable=True"]
+    verl.check_overrides(overrides, old, "0.8.0")
+    monkeypatch.setattr(verl, "verl_overrides", lambda r: overrides)
+    with pytest.raises(UserError, match="verl-0.9.1.*rollout.skip.enable"):
+        launch_args(P.RL_T9_COSINE_REP, "verl")
