@@ -34,7 +34,7 @@ class HFBackend:
         self.tokenizer.padding_side = "left"  # decoder-only batching: pad on the left so generation continues the text
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(model, torch_dtype=dtype).to(self.device).eval()
+        self.model = AutoModelForCausalLM.from_pretrained(model, dtype=dtype).to(self.device).eval()
         self.batch_size = batch_size
 
     def generate(self, prompts: Sequence[str], spec: SamplingSpec, chat: bool = False) -> list[list[Sample]]:

@@ -41,6 +41,14 @@ def _row_seeds(seeds: Sequence[int] | None, rows: int, device) -> torch.Tensor:
     return torch.as_tensor(list(seeds) if seeds is not None else list(range(rows)), dtype=torch.long, device=device)
 
 
+def _cache_kwarg(lm) -> str:
+    """The name a causal LM's forward takes its KV cache under: `cache` from transformers 5.25 on (which deprecates
+    `past_key_values`, to be removed in 5.40), `past_key_values` before."""
+    import inspect
+
+    return "cache" if "cache" in inspect.signature(lm.forward).parameters else "past_key_values"
+
+
 @torch.no_grad()
 def hf_generate(policy, prompt_ids: torch.Tensor, *, max_new_tokens: int, eos_id: int, pad_id: int,
                 temperature: float = 1.0, top_p: float = 1.0, seeds: Sequence[int] | None = None,
@@ -60,9 +68,9 @@ def hf_generate(policy, prompt_ids: torch.Tensor, *, max_new_tokens: int, eos_id
     entropy = torch.zeros((B, max_new_tokens), device=device)
     lengths = torch.zeros(B, dtype=torch.long, device=device)
     finished = torch.zeros(B, dtype=torch.bool, device=device)
-    cache = DynamicCache()
+    cache = {_cache_kwarg(lm): DynamicCache()}
     with _autocast(policy, policy.bf16):
-        logits = lm(input_ids=prompt_ids, attention_mask=attn, position_ids=pos, past_key_values=cache,
+        logits = lm(input_ids=prompt_ids, attention_mask=attn, position_ids=pos, **cache,
                     use_cache=True).logits[:, -1].float()
     next_pos = pos[:, -1] + 1
     for t in range(max_new_tokens):
@@ -82,8 +90,8 @@ def hf_generate(policy, prompt_ids: torch.Tensor, *, max_new_tokens: int, eos_id
             break
         attn = torch.cat([attn, torch.ones((B, 1), dtype=attn.dtype, device=device)], dim=1)
         with _autocast(policy, policy.bf16):
-            logits = lm(input_ids=tok[:, None], attention_mask=attn, position_ids=next_pos[:, None],
-                        past_key_values=cache, use_cache=True).logits[:, -1].float()
+            logits = lm(input_ids=tok[:, None], attention_mask=attn, position_ids=next_pos[:, None], **cache,
+                        use_cache=True).logits[:, -1].float()
         next_pos = next_pos + 1
     policy.train(was_training)
     return GenerationOutput(tokens, lengths, finished, logprobs, entropy if with_entropy else None)

@@ -45,8 +45,24 @@ def _prompts(tok: OpenTokenizer, n: int) -> list[list[int]]:
 def test_the_prompt_goes_through_qwen_s_chat_template(policy_tok):
     _, tok = policy_tok
     ids = encode_prompt(tok, OpenProblem("what is 3 + 4 ?", "7"))
-    assert tok.hf.decode(ids) == "<|im_start|> user what is 3 + 4 ? <|im_end|> <|im_start|> assistant"
+    assert tok.hf.decode(ids) == "<|im_start|>user\nwhat is 3 + 4 ?<|im_end|>\n<|im_start|>assistant\n"
     assert tok.eos_id == tok.hf.convert_tokens_to_ids("<|im_end|>") != tok.pad_id
+
+
+def test_the_test_model_s_tokenizer_loads_as_qwen2_s_and_encodes_as_built(qwen):
+    """transformers 5 loads any Qwen2 checkpoint's tokenizer as `Qwen2Tokenizer`, rebuilding Qwen2's pipeline around
+    the file's vocabulary and merges (a word-level tokenizer then encoded otherwise); transformers 4 reads the file.
+    Either way the loaded tokenizer must encode as the one the builder made, and decode losslessly."""
+    from transformers import AutoTokenizer
+
+    from suite.openlm.random_qwen2 import qwen2_style_tokenizer
+
+    hf, built = AutoTokenizer.from_pretrained(qwen), qwen2_style_tokenizer()
+    assert type(hf).__name__ in ("Qwen2Tokenizer", "Qwen2TokenizerFast")
+    for text in ("what is 12 + 4 ?", " so the answer is \\boxed{7} . wait , let me recheck", "alternatively\n3 - 1"):
+        ids = hf(text, add_special_tokens=False)["input_ids"]
+        assert ids == built.encode(text).ids and hf.decode(ids) == text
+    assert len(hf(" recheck", add_special_tokens=False)["input_ids"]) == 1  # its words are single tokens
 
 
 def test_left_padding_does_not_move_a_row_s_scores(policy_tok):
@@ -272,19 +288,20 @@ def test_ppo_on_an_open_model_logs_the_suite_s_curves_and_repeats_bit_for_bit(tm
     timing = json.loads((tmp_path / "a" / "rl_timing.json").read_text())
     assert timing["generator"] == "hf" and timing["generated_tokens"] > 0
     c = _run(recipe, 1, tmp_path / "c")
-    assert c["curves"][M.RESPONSE_LENGTH] != a["curves"][M.RESPONSE_LENGTH]  # the seed matters
+    assert c["curves"][M.ENTROPY] != a["curves"][M.ENTROPY]  # the seed matters (samples, so their entropies)
 
 
 def test_rl_on_an_open_model_learns_what_its_reward_pays_for(tmp_path, qwen):
     """Every answer is 7 and the classic reward pays 1 for it: GRPO (no critic to warm up) must raise training
     accuracy from the random model's chance level within 20 iterations. (No length rule: the paper's 16-token exceed
-    margin would swallow a 6-token limit.)"""
+    margin would swallow a 4-token limit.) The tokenizer is byte-level, 374 tokens of which 10 are digits, so a short
+    response and 16 samples per prompt give the first answers a reward to find."""
     from suite.metrics import names as M
 
     classic = RewardSpec(ClassicRewardSetting("classic", exceed_penalty=None))
     recipe = _recipe(tmp_path, qwen, algorithm="grpo", reward=classic, steps=20, prompts_per_step=4,
-                     samples_per_prompt=8, train_batch_size=16, actor_lr=3e-2, eval_every=20, kl_coef=0.0,
-                     max_new_tokens=6)
+                     samples_per_prompt=16, train_batch_size=16, actor_lr=3e-2, eval_every=20, kl_coef=0.0,
+                     max_new_tokens=4)
     acc = _run(recipe, 0, tmp_path / "g")["curves"][M.TRAIN_ACCURACY]["value"]
     first, last = sum(acc[:5]) / 5, sum(acc[-5:]) / 5
     assert last > first + 0.3, acc
