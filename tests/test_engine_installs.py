@@ -1,7 +1,7 @@
 """The suite installed beside a distributed engine (`pip install -e '.[verl]'`): the engine's trainer entry point
 imports, and the suite's reward file loads through the engine's own loader and gives the suite's rewards.
 
-Skipped where the engine is not installed (the default test install has none: verl pins numpy < 2). OpenRLHF >= 0.10.2
+Skipped where the engine is not installed (the default test install has none; `tox -e engines` installs verl 0.9.1). OpenRLHF >= 0.10.2
 cannot be installed on a CPU machine in full (it requires flash-attn, which builds only with CUDA); `tox -e openrlhf`
 installs its wheel alone, and the tests below run its reward path (its trainer cannot import there). `longcot export`
 checks its launch flags against its option lists (tests/suite/test_export.py).

@@ -33,8 +33,33 @@ CASES = report.load_cases()
 HELD_TO_LABELS = {"math-verify", "hendrycks-math", "qwen2.5-math", "open-r1"}
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["source"] in HELD_TO_LABELS],
-                         ids=lambda c: f"{c['source']}:{c['test']}")
+def _antlr4_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("antlr4-python3-runtime")
+    except PackageNotFoundError:
+        return ""
+
+
+#: Beside verl, hydra-core pins antlr4 4.9.3, under which math-verify's LaTeX parser reads this one case otherwise
+#: (`28 \%` against `\boxed{28\%}` is graded wrong; docs/rewards.md). Strict: it must fail there, and only there.
+ANTLR4_9_FLIPS = {"math-verify:test_latex_notation_math[2]"}
+
+
+def _held_cases() -> list:
+    out = []
+    for c in CASES:
+        if c["source"] not in HELD_TO_LABELS:
+            continue
+        case_id = f"{c['source']}:{c['test']}"
+        marks = [pytest.mark.xfail(strict=True, reason="antlr4 4.9 (beside verl) parses this case otherwise")
+                 ] if case_id in ANTLR4_9_FLIPS and _antlr4_version().startswith("4.9") else []
+        out.append(pytest.param(c, id=case_id, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("case", _held_cases())
 def test_each_case_of_the_four_suites_is_graded_as_its_source_says(case):
     assert report.grade_ours(case) is case["equivalent"]
 
