@@ -1,10 +1,10 @@
 """The suite installed beside a distributed engine (`pip install -e '.[verl]'`): the engine's trainer entry point
 imports, and the suite's reward file loads through the engine's own loader and gives the suite's rewards.
 
-Skipped where the engine is not installed (the default test install has none; `tox -e engines` installs verl 0.9.1). OpenRLHF >= 0.10.2
-cannot be installed on a CPU machine in full (it requires flash-attn, which builds only with CUDA); `tox -e openrlhf`
-installs its wheel alone, and the tests below run its reward path (its trainer cannot import there). `longcot export`
-checks its launch flags against its option lists (tests/suite/test_export.py).
+Skipped where the engine is not installed (the default test install has none; `tox -e engines` installs verl 0.9.1,
+`tox -e openrlhf` OpenRLHF 0.11.2 with its dependencies, flash-attn without its CUDA kernels). OpenRLHF's trainer
+cannot import on a CPU machine (it imports vLLM); the tests below run its reward path. `longcot export` checks its
+launch flags against its option lists (tests/suite/test_export.py).
 """
 
 from __future__ import annotations
@@ -63,11 +63,12 @@ def test_every_exported_verl_launch_composes_with_verls_own_config():
         verl.compose_with_verl(["algorithm.gama=1"])
 
 
-# --- OpenRLHF: its reward path runs on the CPU, its trainer does not ------------------------------------------------
-# OpenRLHF's trainer imports vLLM at module level and requires flash-attn and DeepSpeed, none of which installs on a
-# CPU machine. Its single-turn rollout executor, the code that loads a reward-function file by path and calls it on
-# every sample, imports only torch, transformers, sympy, pylatexenc and aiohttp, so `tox -e openrlhf` installs the
-# released wheel without its dependencies and runs these tests against it.
+# --- OpenRLHF: it installs beside the suite on the CPU, its reward path runs, its trainer does not --------------------
+# OpenRLHF requires flash-attn, whose build wants CUDA; with FLASH_ATTENTION_SKIP_CUDA_BUILD and
+# FLASH_ATTENTION_FORCE_BUILD it installs as Python code without its kernels (`tox -e openrlhf`, docs/rewards.md).
+# Its trainer imports vLLM at module level (an OpenRLHF extra, CUDA builds only) and so cannot import here. Its
+# single-turn rollout executor, the code that loads a reward-function file by path and calls it on every sample, can:
+# these tests run it.
 
 HAS_OPENRLHF = importlib.util.find_spec("openrlhf") is not None
 needs_openrlhf = pytest.mark.skipif(not HAS_OPENRLHF, reason="openrlhf not installed (tox -e openrlhf)")
@@ -85,6 +86,30 @@ class _Engine:
 
         out = SimpleNamespace(token_ids=list(self.ids), finish_reason="stop", logprobs=None)
         return SimpleNamespace(outputs=[out])
+
+
+@needs_openrlhf
+def test_openrlhf_is_installed_with_every_dependency_it_declares():
+    """`pip install -e '.[openrlhf]'` (`tox -e openrlhf`) installs OpenRLHF with its own requirements, not its wheel
+    alone: each requirement it declares outside its extras is installed at a version it accepts (what `pip check`
+    checks), transformers 5.15 included, beside the suite's own pins. Its reward path imports; its trainer needs vLLM
+    (OpenRLHF's `vllm` extra) and flash-attn's CUDA kernels, which a CPU machine has neither of."""
+    from importlib.metadata import PackageNotFoundError, requires, version
+
+    from packaging.requirements import Requirement
+
+    unmet = []
+    for line in requires("openrlhf"):
+        req = Requirement(line)
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue  # an extra's requirement (vllm, liger, ring)
+        try:
+            if not req.specifier.contains(version(req.name), prereleases=True):
+                unmet.append(f"{req} (installed {version(req.name)})")
+        except PackageNotFoundError:
+            unmet.append(f"{req} (not installed)")
+    assert not unmet, unmet
+    import openrlhf.utils.agent  # noqa: F401  (the executor that loads a reward file)
 
 
 def _openrlhf_sample(tmp_path, monkeypatch, response: str, *, setting: str = "cosine"):

@@ -115,5 +115,5 @@ def load_policy(path: str, *, device: str, bf16: bool) -> tuple[HFPolicy, OpenTo
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     hf_tok = AutoTokenizer.from_pretrained(path)
-    lm = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)  # transformers 5 would keep a checkpoint's bf16
+    lm = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)  # transformers 5 keeps a checkpoint's bf16
     return HFPolicy(lm, bf16=bf16).to(device).eval(), OpenTokenizer(hf_tok)
