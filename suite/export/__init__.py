@@ -23,7 +23,8 @@ ENGINES = ("openrlhf-fork", "openrlhf", "verl")
 
 
 def _verl_script(arm: str, overrides: list[str]) -> str:
-    lines = ["#!/usr/bin/env bash", f"# arm {arm!r}, for verl 0.8 or 0.9: written by `longcot export`; see README.md beside it.",
+    lines = ["#!/usr/bin/env bash",
+             f"# arm {arm!r}, for verl 0.8 or 0.9: written by `longcot export`; see README.md beside it.",
              "set -euo pipefail",
              ': "${SFT_MODEL:?set SFT_MODEL to the start-point model (README.md)}"',
              ': "${PROMPT_DATA:?set PROMPT_DATA to the prompts, in verl parquet (README.md)}"',
