@@ -65,6 +65,20 @@ def test_the_test_model_s_tokenizer_loads_as_qwen2_s_and_encodes_as_built(qwen):
     assert len(hf(" recheck", add_special_tokens=False)["input_ids"]) == 1  # its words are single tokens
 
 
+def test_a_bf16_checkpoint_trains_in_float32(tmp_path, qwen):
+    """Released Qwen2.5 checkpoints are stored in bf16, and transformers 5 loads a checkpoint in its stored dtype by
+    default; the policy's master weights must be float32 (bf16 is autocast only, `bf16=True`)."""
+    import shutil
+
+    from transformers import AutoModelForCausalLM
+
+    path = tmp_path / "bf16"
+    shutil.copytree(qwen, path)
+    AutoModelForCausalLM.from_pretrained(qwen).to(torch.bfloat16).save_pretrained(path)
+    policy, _ = load_policy(str(path), device="cpu", bf16=False)
+    assert {p.dtype for p in policy.parameters()} == {torch.float32}
+
+
 def test_left_padding_does_not_move_a_row_s_scores(policy_tok):
     policy, tok = policy_tok
     prompts = _prompts(tok, 2)  # two prompts of different lengths: the shorter is left-padded
