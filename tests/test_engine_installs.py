@@ -63,6 +63,26 @@ def test_every_exported_verl_launch_composes_with_verls_own_config():
         verl.compose_with_verl(["algorithm.gama=1"])
 
 
+@pytest.mark.skipif(not HAS_VERL, reason="verl not installed (pip install -e '.[verl]')")
+def test_the_installed_verl_writes_the_log_that_collect_is_tested_on(tmp_path, monkeypatch):
+    """tests/data/engine_logs/verl_file_logger.jsonl was written by verl 0.8's metric and logging code; the installed
+    verl's own code, given the same batches, must write the same file, or `longcot collect` is tested on a stale
+    format."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tool_file = root / "tools" / "make_engine_log_fixtures.py"
+    spec = importlib.util.spec_from_file_location("make_engine_log_fixtures", tool_file)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.delenv("VERL_FILE_LOGGER_PATH", raising=False)
+    written = tool.verl_log(tmp_path)
+    fixture = root / "tests" / "data" / "engine_logs" / "verl_file_logger.jsonl"
+    assert [json.loads(x) for x in written.read_text().splitlines()] == [
+        json.loads(x) for x in fixture.read_text().splitlines()]
+
+
 # --- OpenRLHF: it installs beside the suite on the CPU, its reward path runs, its trainer does not --------------------
 # OpenRLHF requires flash-attn, whose build wants CUDA; with FLASH_ATTENTION_SKIP_CUDA_BUILD and
 # FLASH_ATTENTION_FORCE_BUILD it installs as Python code without its kernels (`tox -e openrlhf`, docs/rewards.md).

@@ -1,9 +1,10 @@
 """`longcot collect --engine-log`: an engine's own training log filed as an arm's curves and judged.
 
 The verl log (tests/data/engine_logs/verl_file_logger.jsonl) was written by verl 0.8's own metric and logging code
-(`compute_data_metrics`, `Tracking` with the file backend; tools/make_engine_log_fixtures.py). OpenRLHF cannot be
-installed without CUDA, so its W&B history below is built here with the key names its fork logs (`train/<key>`
-against `train/global_step`, eddycmu/demystify-long-cot openrlhf/trainer/ppo_trainer.py).
+(`compute_data_metrics`, `Tracking` with the file backend; tools/make_engine_log_fixtures.py); verl 0.9.1's code writes
+the same file (`tox -e engines` checks the installed verl against it). The paper's OpenRLHF fork logs to W&B, so its
+history below is built here with the key names the fork logs (`train/<key>` against `train/global_step`,
+eddycmu/demystify-long-cot openrlhf/trainer/ppo_trainer.py).
 """
 
 import json
