@@ -132,6 +132,26 @@ def test_openrlhf_is_installed_with_every_dependency_it_declares():
     import openrlhf.utils.agent  # noqa: F401  (the executor that loads a reward file)
 
 
+@needs_openrlhf
+def test_the_installed_openrlhf_launcher_has_the_shipped_option_list_and_takes_every_export():
+    """The shipped 0.11.2 option list (read from the wheel by tools/extract_engine_flags.py) is the installed
+    launcher's, and every paper RL arm's upstream launch passes the installed launcher's check in `launch_args`."""
+    from suite.export import launch_args
+    from suite.export.flags import installed_options, shipped_options
+    from suite.recipes.paper import PaperRLRecipe
+    from suite.registry import discover
+    from suite.rewards.settings import FormatRewardSetting
+
+    installed = installed_options("openrlhf/cli/train_ppo_ray.py")
+    assert installed == shipped_options("openrlhf-0.11.2-train_ppo_ray")
+    recipes = [r for e in discover().values() if "paper" in e.scales for r in e.scales["paper"].recipes.values()
+               if isinstance(r, PaperRLRecipe) and not isinstance(r.reward.outcome, FormatRewardSetting)]
+    assert len(recipes) >= 20
+    for r in recipes:
+        argv = launch_args(r, "openrlhf")
+        assert {a for a in argv if a.startswith("--")} <= installed
+
+
 def _openrlhf_sample(tmp_path, monkeypatch, response: str, *, setting: str = "cosine"):
     import asyncio
     from types import SimpleNamespace
