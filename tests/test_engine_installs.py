@@ -16,6 +16,19 @@ import pytest
 HAS_VERL = importlib.util.find_spec("verl") is not None
 
 
+def _exportable_paper_rl() -> list:
+    """Every paper-scale RL recipe an engine export serves (all but Table 15's format reward, which the suite's engine
+    reward files do not serve)."""
+    from suite.recipes.paper import PaperRLRecipe
+    from suite.registry import discover
+    from suite.rewards.settings import FormatRewardSetting
+
+    recipes = [r for e in discover().values() if "paper" in e.scales for r in e.scales["paper"].recipes.values()
+               if isinstance(r, PaperRLRecipe) and not isinstance(r.reward.outcome, FormatRewardSetting)]
+    assert len(recipes) >= 20
+    return recipes
+
+
 @pytest.mark.skipif(not HAS_VERL, reason="verl not installed (pip install -e '.[verl]')")
 def test_verls_trainer_imports_beside_the_suite():
     import verl.trainer.main_ppo  # noqa: F401  (failed with the antlr4 extra: hydra-core pins antlr4 4.9.3)
@@ -50,14 +63,8 @@ def test_every_exported_verl_launch_composes_with_verls_own_config():
     """`longcot export --engine verl` overrides, composed by Hydra against the installed verl's ppo_trainer config:
     an unknown key or a value of the wrong kind fails here, not on a cluster."""
     from suite.export import verl
-    from suite.recipes.paper import PaperRLRecipe
-    from suite.registry import discover
-    from suite.rewards.settings import FormatRewardSetting
 
-    recipes = [r for e in discover().values() if "paper" in e.scales for r in e.scales["paper"].recipes.values()
-               if isinstance(r, PaperRLRecipe) and not isinstance(r.reward.outcome, FormatRewardSetting)]
-    assert len(recipes) >= 20
-    for r in recipes:
+    for r in _exportable_paper_rl():
         verl.compose_with_verl(verl.verl_overrides(r))
     with pytest.raises(Exception, match="gama"):
         verl.compose_with_verl(["algorithm.gama=1"])
@@ -138,16 +145,10 @@ def test_the_installed_openrlhf_launcher_has_the_shipped_option_list_and_takes_e
     launcher's, and every paper RL arm's upstream launch passes the installed launcher's check in `launch_args`."""
     from suite.export import launch_args
     from suite.export.flags import installed_options, shipped_options
-    from suite.recipes.paper import PaperRLRecipe
-    from suite.registry import discover
-    from suite.rewards.settings import FormatRewardSetting
 
     installed = installed_options("openrlhf/cli/train_ppo_ray.py")
     assert installed == shipped_options("openrlhf-0.11.2-train_ppo_ray")
-    recipes = [r for e in discover().values() if "paper" in e.scales for r in e.scales["paper"].recipes.values()
-               if isinstance(r, PaperRLRecipe) and not isinstance(r.reward.outcome, FormatRewardSetting)]
-    assert len(recipes) >= 20
-    for r in recipes:
+    for r in _exportable_paper_rl():
         argv = launch_args(r, "openrlhf")
         assert {a for a in argv if a.startswith("--")} <= installed
 
