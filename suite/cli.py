@@ -107,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--statistics", type=Path, help="`longcot analyze` statistics.json of the training rollouts")
     cp.add_argument("--set", dest="overrides", type=_override, action="append", default=[], metavar="FIELD=VALUE",
                     help="the recipe overrides the run used (they change the recipe hash)")
-    cp.add_argument("--engine-log", type=Path, help="the engine's training log: verl's file-logger JSONL, or an "
-                    "OpenRLHF W&B history (CSV or JSONL)")
+    cp.add_argument("--engine-log", type=Path, help="the engine's training log: verl's file-logger JSONL, or "
+                    "OpenRLHF's TensorBoard run folder or a W&B history of it (CSV or JSONL)")
     cp.add_argument("--engine", choices=("verl", "openrlhf"), help="which engine wrote --engine-log")
     cp.set_defaults(func=cmd_collect)
 

@@ -95,7 +95,8 @@ def test_the_installed_verl_writes_the_log_that_collect_is_tested_on(tmp_path, m
 # FLASH_ATTENTION_FORCE_BUILD it installs as Python code without its kernels (`tox -e openrlhf`, docs/rewards.md).
 # Its trainer imports vLLM at module level (an OpenRLHF extra, CUDA builds only) and so cannot import here. Its
 # single-turn rollout executor, the code that loads a reward-function file by path and calls it on every sample, can:
-# these tests run it.
+# these tests run it. Its trainer's rollout statistics and its TensorBoard logger run too, with empty stand-ins for
+# vLLM and flash-attn during the trainer module's import (tools/make_engine_log_fixtures.py).
 
 HAS_OPENRLHF = importlib.util.find_spec("openrlhf") is not None
 needs_openrlhf = pytest.mark.skipif(not HAS_OPENRLHF, reason="openrlhf not installed (tox -e openrlhf)")
@@ -200,3 +201,35 @@ def test_a_reward_error_inside_openrlhf_is_logged_at_error_level(tmp_path, monke
         out, _ = _openrlhf_sample(tmp_path, monkeypatch, "so \\boxed{7}", setting="no-such-setting")
     assert out["reward"] is None and out["scores"] is None  # the engine went on without a reward
     assert any(r.levelno >= logging.ERROR and "no-such-setting" in r.getMessage() for r in caplog.records)
+
+
+@needs_openrlhf
+def test_the_installed_openrlhf_writes_the_log_that_collect_is_tested_on(tmp_path):
+    """tests/data/engine_logs/openrlhf_tensorboard/fixture was written by OpenRLHF 0.11.2's rollout statistics,
+    evaluation metrics and TensorBoard logger; the installed OpenRLHF's code, given the same experiences, must log the
+    same scalars under the same tags and steps (and hand its logger the same dictionaries), or `longcot collect` is
+    tested on a stale format."""
+    import json
+    from pathlib import Path
+
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("make_engine_log_fixtures",
+                                                  root / "tools" / "make_engine_log_fixtures.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    run, logged = tool.openrlhf_tensorboard_log(tmp_path)
+    assert importlib.util.find_spec("vllm") is None  # the tool's stand-ins for the import are gone
+
+    def scalars(folder: Path) -> dict:
+        (events,) = folder.glob("events.out.tfevents.*")
+        acc = EventAccumulator(str(events), size_guidance={"scalars": 0})
+        acc.Reload()
+        return {tag: [(e.step, e.value) for e in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
+
+    fixture = root / "tests" / "data" / "engine_logs"
+    written = scalars(run)
+    assert written == scalars(fixture / "openrlhf_tensorboard" / "fixture")
+    assert {"train/rollout/response_length_mean", "train/score", "eval/eval_math500_pass1"} <= set(written)
+    assert json.loads(logged.read_text()) == json.loads((fixture / "openrlhf_logged.json").read_text())

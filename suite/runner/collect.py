@@ -6,7 +6,7 @@ is judged like any other once its outputs are in the run directory.
 - a `longcot eval` summary (`summary.json`: per benchmark the accuracy and its problem-clustered standard error) into
   the scalars `accuracy/<benchmark>` and `accuracy/avg`, each with its within-run standard error in `scalar_se`, and
 - a `longcot analyze` result (`statistics.json`: per-step curves from the engine's logged rollouts) into curves,
-- an engine's own training log (`--engine-log`, verl's file logger or an OpenRLHF W&B history:
+- an engine's own training log (`--engine-log`, verl's file logger, or OpenRLHF's TensorBoard folder or W&B history:
   `suite.runner.engine_logs`) into curves,
 
 and writes them as the arm's `metrics.json` for the arm's recipe hash and the given seed (one seed per arm is the

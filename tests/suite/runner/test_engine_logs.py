@@ -4,9 +4,13 @@ The verl log (tests/data/engine_logs/verl_file_logger.jsonl) was written by verl
 (`compute_data_metrics`, `Tracking` with the file backend; tools/make_engine_log_fixtures.py); verl 0.9.1's code writes
 the same file (`tox -e engines` checks the installed verl against it). The paper's OpenRLHF fork logs to W&B, so its
 history below is built here with the key names the fork logs (`train/<key>` against `train/global_step`,
-eddycmu/demystify-long-cot openrlhf/trainer/ppo_trainer.py).
+eddycmu/demystify-long-cot openrlhf/trainer/ppo_trainer.py). Upstream OpenRLHF's TensorBoard log
+(tests/data/engine_logs/openrlhf_tensorboard/fixture) was written by OpenRLHF 0.11.2's own statistics and logger
+(tools/make_engine_log_fixtures.py; `tox -e openrlhf` checks the installed OpenRLHF against it), and
+openrlhf_logged.json holds what was handed to that logger.
 """
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -19,7 +23,12 @@ from suite.metrics import names as M
 from suite.runner import RunLayout, read_summary
 from suite.runner.engine_logs import engine_curves
 
-VERL_LOG = Path(__file__).resolve().parents[2] / "data" / "engine_logs" / "verl_file_logger.jsonl"
+LOGS = Path(__file__).resolve().parents[2] / "data" / "engine_logs"
+VERL_LOG = LOGS / "verl_file_logger.jsonl"
+OPENRLHF_TB = LOGS / "openrlhf_tensorboard" / "fixture"
+OPENRLHF_LOGGED = json.loads((LOGS / "openrlhf_logged.json").read_text())
+needs_tensorboard = pytest.mark.skipif(importlib.util.find_spec("tensorboard") is None,
+                                       reason="tensorboard not installed (the `scale` extra)")
 
 
 def test_the_verl_log_becomes_catalogue_curves_with_the_logged_values():
@@ -79,3 +88,81 @@ def test_engine_log_errors_name_the_file_line_and_key(tmp_path, capsys):
     assert main(["collect", str(tmp_path / "r"), "--only", "takeaway-4.1", "--arm", "llama_classic",
                  "--engine-log", str(VERL_LOG)]) == 2
     assert "--engine-log and --engine go together" in capsys.readouterr().err
+
+
+def _f32(x: float) -> float:
+    """TensorBoard stores a scalar as a float32."""
+    import struct
+
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+@needs_tensorboard
+@pytest.mark.parametrize("where", ["run folder", "event file"])
+def test_an_upstream_openrlhf_tensorboard_log_becomes_catalogue_curves(where):
+    path = OPENRLHF_TB if where == "run folder" else next(OPENRLHF_TB.glob("events.out.tfevents.*"))
+    curves = engine_curves(path, "openrlhf")
+    steps = [float(e["step"]) for e in OPENRLHF_LOGGED]
+    for name, key in [(M.RESPONSE_LENGTH, "rollout/response_length_mean"), (M.TRUNCATED_RATE, "rollout/truncated_rate"),
+                      (M.REWARD_OUTCOME, "rollout/reward_mean"), (M.TRAIN_ACCURACY, "score"), (M.KL, "kl"),
+                      (M.POLICY_LOSS, "policy_loss"), (M.VALUE_LOSS, "critic_loss"),
+                      (M.CLIP_FRACTION, "ppo_clip_ratio")]:
+        assert curves[name] == {"step": steps, "value": [_f32(e["train"][key]) for e in OPENRLHF_LOGGED]}, name
+    # upstream's per-sample mean length (`train/response_length`) is not read a second time beside the rollout one
+    assert len(curves[M.RESPONSE_LENGTH]["step"]) == len(OPENRLHF_LOGGED)
+    assert M.EXCEED_RATE not in curves  # upstream counts responses cut at the limit, not the fork's 16-token margin
+    # upstream's eval pass1 is the mean reward, here a cosine reward below 0: not read as held-out accuracy
+    assert M.HELDOUT_ACCURACY_CURVE not in curves
+    assert any(e["eval"]["eval_math500_pass1"] < 0 for e in OPENRLHF_LOGGED if "eval" in e)
+
+
+@needs_tensorboard
+def test_tensorboard_log_errors_name_the_folder(tmp_path):
+    with pytest.raises(UserError, match="no TensorBoard event files"):
+        engine_curves(tmp_path, "openrlhf")
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        for f in OPENRLHF_TB.iterdir():
+            (tmp_path / run / f.name).write_bytes(f.read_bytes())
+    with pytest.raises(UserError, match=r"event files of 2 runs \(a, b\); give one run's folder"):
+        engine_curves(tmp_path, "openrlhf")
+    assert engine_curves(tmp_path / "a", "openrlhf") == engine_curves(OPENRLHF_TB, "openrlhf")
+    damaged = tmp_path / "c" / "events.out.tfevents.1.host"
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"not an event record")
+    with pytest.raises(UserError, match="no scalars in the TensorBoard log"):
+        engine_curves(damaged.parent, "openrlhf")
+
+
+def test_an_upstream_openrlhf_wandb_history_reads_as_its_tensorboard_log(tmp_path):
+    """The same logger dictionaries as W&B's history export has them (WandbLogger: `train/<key>` with
+    `train/global_step`, evaluation rows with `eval/global_step`): the same curves, at float64."""
+    cols = sorted({f"train/{k}" for e in OPENRLHF_LOGGED for k in e["train"]}
+                  | {f"eval/{k}" for e in OPENRLHF_LOGGED for k in e.get("eval", {})})
+    rows = []
+    for e in OPENRLHF_LOGGED:
+        rows.append({"train/global_step": e["step"], **{f"train/{k}": v for k, v in e["train"].items()}})
+        if "eval" in e:
+            rows.append({"eval/global_step": e["step"], **{f"eval/{k}": v for k, v in e["eval"].items()}})
+    log = tmp_path / "history.csv"
+    header = ["train/global_step", "eval/global_step", *cols]
+    log.write_text(",".join(header) + "\n" + "".join(",".join(str(r.get(c, "")) for c in header) + "\n"
+                                                    for r in rows))
+    curves = engine_curves(log, "openrlhf")
+    assert curves[M.TRAIN_ACCURACY]["value"] == [e["train"]["score"] for e in OPENRLHF_LOGGED]
+    assert curves[M.RESPONSE_LENGTH]["step"] == [float(e["step"]) for e in OPENRLHF_LOGGED]
+    assert M.HELDOUT_ACCURACY_CURVE not in curves
+
+
+@needs_tensorboard
+def test_a_collected_upstream_openrlhf_log_is_judged_by_the_findings_checks(tmp_path, capsys):
+    """Upstream OpenRLHF logs the training accuracy (the reward file's `scores`) but not the fork's exceed rate, so
+    4.1's checks are refused by name until rollout statistics (`longcot analyze`) add it."""
+    run = tmp_path / "run"
+    for arm in ("llama_classic", "qwen_classic"):
+        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--engine-log", str(OPENRLHF_TB),
+                     "--engine", "openrlhf"]) == 0
+    capsys.readouterr()
+    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "needs curve metric 'exceed_rate'" in err and "train_accuracy" not in err
