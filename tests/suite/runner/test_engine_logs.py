@@ -166,3 +166,14 @@ def test_a_collected_upstream_openrlhf_log_is_judged_by_the_findings_checks(tmp_
     assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert "needs curve metric 'exceed_rate'" in err and "train_accuracy" not in err
+
+
+def test_a_verl_log_with_several_validation_sets_is_refused_by_name(tmp_path):
+    log = tmp_path / "two_sets.jsonl"
+    log.write_text('{"step": 1, "data": {"response_length/mean": 10}}\n'
+                   '{"step": 2, "data": {"val-core/math/acc/mean@1": 0.4, "val-core/aime/acc/mean@1": 0.1}}\n')
+    with pytest.raises(UserError, match=r"two_sets.jsonl:2: held-out accuracy of 2 evaluation sets "
+                                        r"\(val-core/math/acc/mean@1, val-core/aime/acc/mean@1\)"):
+        engine_curves(log, "verl")
+    log.write_text('{"step": 2, "data": {"val-core/math/acc/mean@1": 0.4}}\n')
+    assert engine_curves(log, "verl")[M.HELDOUT_ACCURACY_CURVE] == {"step": [2.0], "value": [0.4]}
