@@ -141,6 +141,16 @@ def test_openrlhf_is_installed_with_every_dependency_it_declares():
 
 
 @needs_openrlhf
+def test_openrlhfs_trainer_entry_point_imports_where_its_cuda_packages_are():
+    """The import test of OpenRLHF's entry point, as verl's above: it needs vLLM and flash-attn's kernels, CUDA builds
+    that a CPU machine has neither of, so there it skips and says which is missing."""
+    missing = [m for m in ("vllm", "flash_attn_2_cuda") if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"openrlhf.cli.train_ppo_ray imports {' and '.join(missing)} (CUDA builds), not installed here")
+    import openrlhf.cli.train_ppo_ray  # noqa: F401
+
+
+@needs_openrlhf
 def test_the_installed_openrlhf_launcher_has_the_shipped_option_list_and_takes_every_export():
     """The shipped 0.11.2 option list (read from the wheel by tools/extract_engine_flags.py) is the installed
     launcher's, and every paper RL arm's upstream launch passes the installed launcher's check in `launch_args`."""
@@ -215,11 +225,7 @@ def test_the_installed_openrlhf_writes_the_log_that_collect_is_tested_on(tmp_pat
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("make_engine_log_fixtures",
-                                                  root / "tools" / "make_engine_log_fixtures.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    run, logged = tool.openrlhf_tensorboard_log(tmp_path)
+    run, logged = _fixture_tool().openrlhf_tensorboard_log(tmp_path)
     assert importlib.util.find_spec("vllm") is None  # the tool's stand-ins for the import are gone
 
     def scalars(folder: Path) -> dict:
@@ -233,3 +239,44 @@ def test_the_installed_openrlhf_writes_the_log_that_collect_is_tested_on(tmp_pat
     assert written == scalars(fixture / "openrlhf_tensorboard" / "fixture")
     assert {"train/rollout/response_length_mean", "train/score", "eval/eval_math500_pass1"} <= set(written)
     assert json.loads(logged.read_text()) == json.loads((fixture / "openrlhf_logged.json").read_text())
+
+
+def _fixture_tool():
+    """tools/make_engine_log_fixtures.py as a module (it holds `cuda_only_standins`)."""
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "make_engine_log_fixtures", Path(__file__).resolve().parents[1] / "tools" / "make_engine_log_fixtures.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
+@needs_openrlhf
+def test_every_exported_openrlhf_launch_passes_the_installed_launchers_own_parser_and_checks():
+    """Beyond the option names: the installed launcher's argparse parser (types, choices) and its checks of the
+    combination run on every exported paper RL arm, and read back the recipe's numbers. On a GPU machine
+    `launch_args` does this itself; here vLLM and flash-attn are stood in for while the launcher module imports."""
+    from suite.errors import UserError
+    from suite.export import openrlhf
+
+    with _fixture_tool().cuda_only_standins():
+        arms = _exportable_paper_rl()
+        for r in arms:
+            args = openrlhf.parse_with_openrlhf(openrlhf.openrlhf_args(r))
+            assert args.rollout.n_samples_per_prompt == r.samples_per_prompt
+            assert args.rollout.max_new_tokens == r.generate_max_len
+            assert args.actor.adam.lr == r.actor_learning_rate
+            assert args.algo.advantage.gamma == r.reward.gammas[0]
+            assert args.reward.remote_url == [openrlhf.PLACEHOLDERS["$REWARD_FILE"]]
+        argv = openrlhf.openrlhf_args(arms[0])
+        bad = list(argv)
+        bad[bad.index("--rollout.n_samples_per_prompt") + 1] = "eight"
+        with pytest.raises(UserError, match="invalid int value: 'eight'"):
+            openrlhf.parse_with_openrlhf(bad)
+        few = list(argv)  # one sample batch for a multi-GPU actor: the launcher's own check refuses it
+        for flag in ("--rollout.batch_size", "--rollout.n_samples_per_prompt"):
+            few[few.index(flag) + 1] = "1"
+        with pytest.raises(UserError, match="number of sample batches must be greater than or equal"):
+            openrlhf.parse_with_openrlhf(few)
+    assert importlib.util.find_spec("vllm") is None

@@ -19,6 +19,7 @@ evaluation's `pass1` is the mean reward, here a cosine reward: not an accuracy, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -60,10 +61,12 @@ def verl_log(out_dir: Path) -> Path:
     return path
 
 
-def _openrlhf_trainer_module():
-    """`openrlhf.trainer.ppo_trainer`, imported on a CPU machine. At the top it imports vLLM and flash-attn, which
-    exist only as CUDA builds; both are replaced by empty stand-in modules for the import, and nothing used here calls
-    them (`_compute_rollout_stats` and `compute_eval_metrics` are plain torch)."""
+@contextlib.contextmanager
+def cuda_only_standins():
+    """Empty stand-in modules for vLLM and flash-attn, which exist only as CUDA builds and which OpenRLHF's trainer
+    and launcher modules import at the top, while the block runs; they leave with it, so that later code still sees
+    that vLLM is not installed. Only code that calls neither may run under it (here: the trainer's rollout
+    statistics and evaluation metrics, and the launcher's argument parsing and checks)."""
     import importlib.abc
     import importlib.machinery
     import types
@@ -94,11 +97,17 @@ def _openrlhf_trainer_module():
     finder = Finder()
     sys.meta_path.insert(0, finder)
     try:
-        import openrlhf.trainer.ppo_trainer as trainer
-    finally:  # the stand-ins leave with the finder: later code must still see that vLLM is not installed
+        yield
+    finally:
         sys.meta_path.remove(finder)
         for name in [n for n, m in sys.modules.items() if isinstance(m, Empty)]:
             del sys.modules[name]
+
+
+def _openrlhf_trainer_module():
+    """`openrlhf.trainer.ppo_trainer`, imported on a CPU machine (`cuda_only_standins`)."""
+    with cuda_only_standins():
+        import openrlhf.trainer.ppo_trainer as trainer
     return trainer
 
 

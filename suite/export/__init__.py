@@ -88,6 +88,8 @@ def launch_args(recipe: PaperRLRecipe, engine: str) -> list[str]:
         installed = flags.installed_options("openrlhf/cli/train_ppo_ray.py")
         if installed is not None:
             flags.check_flags(argv, installed, "the installed openrlhf/cli/train_ppo_ray.py")
+        if installed is not None and _importable("vllm"):  # the launcher itself imports: its parser and checks
+            openrlhf.parse_with_openrlhf(argv)
     return argv
 
 

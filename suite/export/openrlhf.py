@@ -140,6 +140,61 @@ def openrlhf_args(r: PaperRLRecipe) -> list[str]:
     return out
 
 
+class _Parsed(Exception):
+    def __init__(self, args):
+        super().__init__("parsed")
+        self.launch = args
+
+
+#: what the shell variables of a launch become when the installed launcher parses it
+PLACEHOLDERS = {"$PROMPT_DATA": "/data/prompts.jsonl", "$SFT_MODEL": "/models/sft", "$REWARD_FILE": "/x/reward.py",
+                "$SAVE_PATH": "/ckpt/save", "$CKPT_PATH": "/ckpt/state"}
+
+
+def parse_with_openrlhf(argv: list[str]):
+    """Run the installed OpenRLHF launcher (`openrlhf.cli.train_ppo_ray` as `__main__`) on `argv`, shell variables
+    filled by `PLACEHOLDERS`, up to the point where it would start Ray and the models: its own argparse parser (names,
+    types, choices), `hierarchize`, and its checks of the combination (estimator and samples, sample batches against
+    actor processes, ...). Returns the launcher's args. Raises `UserError` with the launcher's message where it
+    refuses the launch.
+
+    The launcher module imports vLLM and flash-attn's kernels, so this runs where those are installed (a GPU
+    machine); `launch_args` calls it only there. Nothing is started: Ray's `is_initialized` answers yes and the
+    strategy factory, the first thing `train` builds, stops the run with the parsed args."""
+    import contextlib
+    import io
+    import runpy
+    import sys
+
+    import openrlhf.utils
+    import ray
+
+    filled = [PLACEHOLDERS.get(a, a) for a in argv]
+    saved = sys.argv, ray.is_initialized, openrlhf.utils.get_strategy
+
+    def stop(args):
+        raise _Parsed(args)
+
+    sys.argv = ["train_ppo_ray", *filled]
+    ray.is_initialized, openrlhf.utils.get_strategy = (lambda: True), stop
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_module("openrlhf.cli.train_ppo_ray", run_name="__main__", alter_sys=False)
+    except _Parsed as parsed:
+        return parsed.launch
+    except SystemExit as exc:  # argparse: an unknown flag or a value of the wrong kind
+        msg = err.getvalue().strip().splitlines()
+        raise UserError(f"the installed OpenRLHF launcher refuses the launch: {msg[-1] if msg else exc}",
+                        where="openrlhf/cli/train_ppo_ray.py") from None
+    except AssertionError as exc:  # its checks of the combination
+        raise UserError(f"the installed OpenRLHF launcher refuses the launch: {exc}",
+                        where="openrlhf/cli/train_ppo_ray.py") from None
+    finally:
+        sys.argv, ray.is_initialized, openrlhf.utils.get_strategy = saved
+    raise RuntimeError("the OpenRLHF launcher returned without reaching training")
+
+
 def openrlhf_env(r: PaperRLRecipe) -> dict[str, str]:
     """The reward-function file's settings (suite/rewards/adapters/openrlhf.py reads them from the environment)."""
     o = r.reward.outcome
