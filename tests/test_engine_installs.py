@@ -90,6 +90,22 @@ def test_the_installed_verl_writes_the_log_that_collect_is_tested_on(tmp_path, m
         json.loads(x) for x in fixture.read_text().splitlines()]
 
 
+@pytest.mark.skipif(not HAS_VERL, reason="verl not installed (pip install -e '.[verl]')")
+def test_the_installed_verl_dumps_the_rollouts_that_analyze_is_tested_on(tmp_path):
+    """tests/data/engine_logs/verl_rollouts was written by verl 0.9.1's `RayPPOTrainer._write_generations` from the
+    suite's reward file's results; the installed verl must write the same files."""
+    import json
+    from pathlib import Path
+
+    written = _fixture_tool().verl_rollout_dump(tmp_path)
+    fixture = Path(__file__).resolve().parents[1] / "tests" / "data" / "engine_logs" / "verl_rollouts"
+    names = sorted(f.name for f in fixture.glob("*.jsonl"))
+    assert sorted(f.name for f in written.glob("*.jsonl")) == names
+    for name in names:
+        assert [json.loads(x) for x in (written / name).read_text().splitlines()] == [
+            json.loads(x) for x in (fixture / name).read_text().splitlines()]
+
+
 # --- OpenRLHF: it installs beside the suite on the CPU, its reward path runs, its trainer does not --------------------
 # OpenRLHF requires flash-attn, whose build wants CUDA; with FLASH_ATTENTION_SKIP_CUDA_BUILD and
 # FLASH_ATTENTION_FORCE_BUILD it installs as Python code without its kernels (`tox -e openrlhf`, docs/rewards.md).

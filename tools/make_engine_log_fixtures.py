@@ -1,12 +1,18 @@
 """Training logs written by an engine's own metric and logging code, for the tests of `longcot collect --engine-log`.
 
     python tools/make_engine_log_fixtures.py tests/data/engine_logs verl       # needs verl (pip install -e '.[verl]')
+    python tools/make_engine_log_fixtures.py tests/data/engine_logs verl-rollouts   # the same
     python tools/make_engine_log_fixtures.py tests/data/engine_logs openrlhf   # needs OpenRLHF (tox -e openrlhf)
 
 verl: six PPO "iterations" of a batch of 8 responses (lengths drawn from a fixed generator, growing over the
 iterations, some cut at the 32-token limit), turned into metrics by verl's `compute_data_metrics` and written by its
 `Tracking` file backend (`{"step", "data"}` per line), with a validation accuracy every 2 steps under verl's own key
 (`val-core/<data_source>/acc/mean@1`). Only the numbers are synthetic; every key and the file format are verl's.
+
+verl's rollout dump (`trainer.rollout_data_dir`, which the export sets): three steps of 6 responses to 3 prompts,
+scored by the suite's verl reward file (`compute_score`, cosine reward at a 64-token limit, response lengths given)
+and written by verl's own `RayPPOTrainer._write_generations` as `verl_rollouts/<step>.jsonl`, the extra infos the
+reward returned (`acc`, `pred`, `response_length`) beside verl's `input`, `output`, `gts`, `score` and `step`.
 
 OpenRLHF (upstream 0.11): six steps of 8 one-sample `Experience`s, as its samples generator makes them (rewards from
 the suite's cosine reward at a 64-token limit, `score` = correctness, as the suite's reward file returns them), turned
@@ -59,6 +65,36 @@ def verl_log(out_dir: Path) -> Path:
         tracking.log(data=metrics, step=step)
     tracking.logger["file"].finish()
     return path
+
+
+def verl_rollout_dump(out_dir: Path) -> Path:
+    """The folder `verl_rollouts` under `out_dir`, one `<step>.jsonl` per step, as verl's trainer dumps rollouts."""
+    import shutil
+
+    from verl.trainer.ppo.ray_trainer import RayPPOTrainer
+
+    from suite.rewards.adapters.verl import compute_score
+
+    folder = out_dir / "verl_rollouts"
+    shutil.rmtree(folder, ignore_errors=True)
+    problems = [("what is 3 + 4 ?", "7"), ("what is 2 * 6 ?", "12"), ("what is 9 - 5 ?", "4")]
+    words = "let me check . wait , recheck the sum . alternatively , count again .".split()
+    g = torch.Generator().manual_seed(0)
+    for step in range(1, 4):
+        inputs, outputs, gts, extra = [], [], [], {}
+        for prompt, gold in problems:
+            for _ in range(2):
+                n = int(torch.randint(2 * step, 6 * step, (1,), generator=g))
+                right = bool(torch.rand(1, generator=g) < 0.3 + 0.2 * step)
+                answer = gold if right else str(int(gold) + 1)
+                text = " ".join(words[i % len(words)] for i in range(n)) + f" so the answer is \\boxed{{{answer}}}"
+                length = min(64, 4 * n + 8)
+                info = compute_score("math", text, gold, {"response_length": length}, max_len=64)
+                inputs.append(prompt), outputs.append(text), gts.append(gold)
+                for k, v in info.items():
+                    extra.setdefault(k, []).append(v)
+        RayPPOTrainer._write_generations(inputs, outputs, gts, extra["score"], extra, str(folder), step)
+    return folder
 
 
 @contextlib.contextmanager
@@ -168,8 +204,10 @@ def openrlhf_tensorboard_log(out_dir: Path) -> tuple[Path, Path]:
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    which = sys.argv[2:] or ["verl", "openrlhf"]
+    which = sys.argv[2:] or ["verl", "verl-rollouts", "openrlhf"]
     if "verl" in which:
         print(verl_log(out))
+    if "verl-rollouts" in which:
+        print(verl_rollout_dump(out))
     if "openrlhf" in which:
         print(*openrlhf_tensorboard_log(out))

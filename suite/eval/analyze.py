@@ -1,6 +1,7 @@
 """Emergence statistics per training step from logged RL rollouts (`longcot analyze ROLLOUTS.jsonl`).
 
-Accepted input: JSONL, one rollout per line. Required fields: `step` (int) and `response` (str). Optional:
+Accepted input: JSONL, one rollout per line, or a folder of such files read in step order (verl's
+`trainer.rollout_data_dir` writes one `<step>.jsonl` per step, prompt under `input`). Required fields: `step` (int) and `response` (str). Optional:
 `prompt` (groups samples into questions for the question-level keyword rate), `reward` (number), `correct` (bool
 or 0/1), `response_length` (generated tokens, EOS included), `response_token_ids` (list of ints, for the
 repetition ratio). Other frameworks' names are accepted as aliases:
@@ -9,7 +10,7 @@ repetition ratio). Other frameworks' names are accepted as aliases:
 |---|---|
 | step | global_step, iteration, iter |
 | response | completion, output, generated_text |
-| prompt | query, question |
+| prompt | query, question, input |
 | reward | score, rewards |
 | correct | is_correct, acc, accuracy |
 | response_length | num_tokens, length, gen_len |
@@ -42,7 +43,7 @@ from suite.metrics.repetition import repetition_ratio
 ALIASES: dict[str, tuple[str, ...]] = {
     "step": ("step", "global_step", "iteration", "iter"),
     "response": ("response", "completion", "output", "generated_text"),
-    "prompt": ("prompt", "query", "question"),
+    "prompt": ("prompt", "query", "question", "input"),
     "reward": ("reward", "score", "rewards"),
     "correct": ("correct", "is_correct", "acc", "accuracy"),
     "response_length": ("response_length", "num_tokens", "length", "gen_len"),
@@ -111,8 +112,21 @@ def _canonical(row: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
+def rollout_files(path: str | Path) -> list[Path]:
+    """The JSONL files of a rollout log: the file itself, or a folder's `*.jsonl` files, numeric names (verl's
+    `<step>.jsonl`) in numeric order, before any others in name order."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    files = sorted(path.glob("*.jsonl"), key=lambda f: (0, int(f.stem), "") if f.stem.isdigit() else (1, 0, f.name))
+    if not files:
+        raise UserError("no *.jsonl files in this folder; expected rollouts, one JSON object per line",
+                        where=str(path))
+    return files
+
+
 def load_rollouts(path: str | Path) -> list[dict[str, Any]]:
-    return [_canonical(row, f"{path}:{lineno}") for lineno, row in read_jsonl(path)]
+    return [_canonical(row, f"{f}:{lineno}") for f in rollout_files(path) for lineno, row in read_jsonl(f)]
 
 
 def _mean(values: Sequence[float]) -> float:

@@ -263,7 +263,8 @@ def _print_summary(summary: dict) -> None:
 
 def add_analyze_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("analyze", help="emergence statistics per training step from logged rollouts")
-    p.add_argument("rollouts", type=Path, help="JSONL of {step, prompt, response, reward, correct, ...}")
+    p.add_argument("rollouts", type=Path, help="JSONL of {step, prompt, response, reward, correct, ...}, or a folder "
+                   "of them (verl's trainer.rollout_data_dir)")
     p.add_argument("--out", type=Path, help="output directory (default: next to the rollouts file)")
     p.add_argument("--tokenizer", help="tokenizer for lengths / repetition when the log has no token counts")
     p.add_argument("--max-len", type=positive_int,
@@ -281,7 +282,7 @@ def run_analyze_command(args: argparse.Namespace) -> int:
     _output_dir(out, "--out" if args.out else "output directory")
     rollouts = load_rollouts(args.rollouts)
     if not rollouts:
-        raise UserError("no rollouts in file", where=str(args.rollouts))
+        raise UserError("no rollouts in the log", where=str(args.rollouts))
     token_ids_of = None
     if args.tokenizer:
         _check_local_model(args.tokenizer, "--tokenizer",

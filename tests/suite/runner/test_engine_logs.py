@@ -25,6 +25,7 @@ from suite.runner.engine_logs import engine_curves
 
 LOGS = Path(__file__).resolve().parents[2] / "data" / "engine_logs"
 VERL_LOG = LOGS / "verl_file_logger.jsonl"
+VERL_ROLLOUTS = LOGS / "verl_rollouts"  # verl's own rollout dump (trainer.rollout_data_dir), scored by the suite
 OPENRLHF_TB = LOGS / "openrlhf_tensorboard" / "fixture"
 OPENRLHF_LOGGED = json.loads((LOGS / "openrlhf_logged.json").read_text())
 needs_tensorboard = pytest.mark.skipif(importlib.util.find_spec("tensorboard") is None,
@@ -177,3 +178,47 @@ def test_a_verl_log_with_several_validation_sets_is_refused_by_name(tmp_path):
         engine_curves(log, "verl")
     log.write_text('{"step": 2, "data": {"val-core/math/acc/mean@1": 0.4}}\n')
     assert engine_curves(log, "verl")[M.HELDOUT_ACCURACY_CURVE] == {"step": [2.0], "value": [0.4]}
+
+
+def test_verls_rollout_dump_folder_is_analysed_in_step_order(tmp_path):
+    """`longcot analyze` on the folder verl dumps rollouts into (`<step>.jsonl`, prompt as `input`, the reward file's
+    `acc` and `response_length` beside `score`): per step, what the raw lines say, counted here from the files."""
+    out = tmp_path / "analysis"
+    assert main(["analyze", str(VERL_ROLLOUTS), "--max-len", "64", "--out", str(out), "--no-plot"]) == 0
+    stats = json.loads((out / "statistics.json").read_text())
+    raw = {}
+    for f in VERL_ROLLOUTS.glob("*.jsonl"):
+        for line in f.read_text().splitlines():
+            r = json.loads(line)
+            raw.setdefault(r["step"], []).append(r)
+    steps = sorted(raw)
+    assert stats["steps"] == steps and len(steps) > 1
+    c = stats["curves"]
+    assert c[M.TRAIN_ACCURACY] == pytest.approx([sum(r["acc"] for r in raw[s]) / len(raw[s]) for s in steps])
+    assert c[M.RESPONSE_LENGTH] == pytest.approx([sum(r["response_length"] for r in raw[s]) / len(raw[s])
+                                                  for s in steps])
+    assert c[M.EXCEED_RATE] == pytest.approx([sum(r["response_length"] + 16 >= 64 for r in raw[s]) / len(raw[s])
+                                              for s in steps])
+    assert c[M.REWARD_OUTCOME] == pytest.approx([sum(r["score"] for r in raw[s]) / len(raw[s]) for s in steps])
+
+
+def test_a_verl_run_collected_with_its_rollout_dump_is_judged_without_refusals(tmp_path, capsys):
+    """verl's metric log plus `longcot analyze` of its rollout dump (with the generation limit) give 4.1 every curve
+    its checks read: nothing is refused, every check decides or says inconclusive."""
+    stats_dir = tmp_path / "analysis"
+    assert main(["analyze", str(VERL_ROLLOUTS), "--max-len", "64", "--out", str(stats_dir), "--no-plot"]) == 0
+    run = tmp_path / "run"
+    for arm in ("llama_classic", "qwen_classic"):
+        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--engine-log", str(VERL_LOG),
+                     "--engine", "verl", "--statistics", str(stats_dir / "statistics.json")]) == 0
+    capsys.readouterr()
+    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) in (0, 1)
+    assert "needs curve metric" not in capsys.readouterr().err
+    s = read_summary(run).experiments["takeaway-4.1"]
+    assert s.status == verdicts.RAN and s.checks
+    assert all(c.verdict in (verdicts.PASS, verdicts.FAIL, verdicts.INCONCLUSIVE) for c in s.checks)
+
+
+def test_an_empty_rollout_folder_is_an_error_naming_it(tmp_path, capsys):
+    assert main(["analyze", str(tmp_path), "--no-plot"]) == 2
+    assert "no *.jsonl files in this folder" in capsys.readouterr().err
