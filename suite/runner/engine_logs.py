@@ -150,8 +150,9 @@ def engine_curves(path: Path, engine: str) -> dict[str, dict[str, list[float]]]:
         data = rec.get("data") if engine == "verl" else None
         held_out = [k for k in data if VERL_VAL_ACC.match(str(k))] if isinstance(data, dict) else []
         if len(held_out) > 1:  # one held-out curve per arm: which set the finding means is the user's to say
-            raise UserError(f"held-out accuracy of {len(held_out)} evaluation sets ({', '.join(held_out)}); collect "
-                            "a log with the one the finding is judged on", where=where)
+            raise UserError(f"held-out accuracy of {len(held_out)} evaluation sets ({', '.join(held_out)}); keep "
+                            "only the set the finding is judged on (drop the others' keys from the lines)",
+                            where=where)
         if engine == "verl":
             if "step" not in rec or not isinstance(rec.get("data"), dict):
                 raise UserError("expected {\"step\": ..., \"data\": {...}}, as verl's file logger writes",
