@@ -42,24 +42,29 @@ def test_the_verl_log_becomes_catalogue_curves_with_the_logged_values():
     assert M.EXCEED_RATE not in curves  # verl's clip ratio is not the fork's exceed rate (16-token margin)
 
 
+def _collect_and_judge_41(tmp_path, capsys, *collect_args: str) -> tuple[int, str, Path]:
+    """Collect into both of 4.1's paper arms of the run `tmp_path/run` with `collect_args`, then judge it:
+    (exit code of the run, its stderr, the run directory)."""
+    run = tmp_path / "run"
+    for arm in ("llama_classic", "qwen_classic"):
+        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, *collect_args]) == 0
+    capsys.readouterr()
+    rc = main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"])
+    return rc, capsys.readouterr().err, run
+
+
 def test_a_collected_verl_log_is_judged_by_the_findings_checks(tmp_path, capsys):
     """verl logs no training accuracy (the reward file's `acc` reaches only the rollout dumps) and no exceed rate with
     the fork's margin, so 4.1's checks are refused by name until `longcot analyze` statistics of the dumped rollouts
     add them."""
-    run = tmp_path / "run"
-    for arm in ("llama_classic", "qwen_classic"):
-        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--engine-log", str(VERL_LOG),
-                     "--engine", "verl"]) == 0
-    capsys.readouterr()
-    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) == 2
-    assert "needs curve metric 'train_accuracy'" in capsys.readouterr().err
+    rc, err, run = _collect_and_judge_41(tmp_path, capsys, "--engine-log", str(VERL_LOG), "--engine", "verl")
+    assert rc == 2 and "needs curve metric 'train_accuracy'" in err
     stats = tmp_path / "statistics.json"  # what `longcot analyze` writes from the rollout dumps (values made up)
     stats.write_text(json.dumps({"steps": [1, 2, 3, 4, 5, 6],
                                  "curves": {M.TRAIN_ACCURACY: [0.45, 0.5, 0.55, 0.5, 0.2, 0.05],
                                             M.EXCEED_RATE: [0.0, 0.0, 0.0, 0.1, 0.4, 0.8]}}))
-    for arm in ("llama_classic", "qwen_classic"):
-        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--statistics", str(stats)]) == 0
-    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) in (0, 1)
+    rc, _, run = _collect_and_judge_41(tmp_path, capsys, "--statistics", str(stats))
+    assert rc in (0, 1)
     s = read_summary(run).experiments["takeaway-4.1"]
     assert s.status == verdicts.RAN
     assert all(c.verdict in (verdicts.PASS, verdicts.FAIL, verdicts.INCONCLUSIVE) for c in s.checks)
@@ -159,14 +164,8 @@ def test_an_upstream_openrlhf_wandb_history_reads_as_its_tensorboard_log(tmp_pat
 def test_a_collected_upstream_openrlhf_log_is_judged_by_the_findings_checks(tmp_path, capsys):
     """Upstream OpenRLHF logs the training accuracy (the reward file's `scores`) but not the fork's exceed rate, so
     4.1's checks are refused by name until rollout statistics (`longcot analyze`) add it."""
-    run = tmp_path / "run"
-    for arm in ("llama_classic", "qwen_classic"):
-        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--engine-log", str(OPENRLHF_TB),
-                     "--engine", "openrlhf"]) == 0
-    capsys.readouterr()
-    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) == 2
-    err = capsys.readouterr().err
-    assert "needs curve metric 'exceed_rate'" in err and "train_accuracy" not in err
+    rc, err, _ = _collect_and_judge_41(tmp_path, capsys, "--engine-log", str(OPENRLHF_TB), "--engine", "openrlhf")
+    assert rc == 2 and "needs curve metric 'exceed_rate'" in err and "train_accuracy" not in err
 
 
 def test_a_verl_log_with_several_validation_sets_is_refused_by_name(tmp_path):
@@ -207,13 +206,9 @@ def test_a_verl_run_collected_with_its_rollout_dump_is_judged_without_refusals(t
     its checks read: nothing is refused, every check decides or says inconclusive."""
     stats_dir = tmp_path / "analysis"
     assert main(["analyze", str(VERL_ROLLOUTS), "--max-len", "64", "--out", str(stats_dir), "--no-plot"]) == 0
-    run = tmp_path / "run"
-    for arm in ("llama_classic", "qwen_classic"):
-        assert main(["collect", str(run), "--only", "takeaway-4.1", "--arm", arm, "--engine-log", str(VERL_LOG),
-                     "--engine", "verl", "--statistics", str(stats_dir / "statistics.json")]) == 0
-    capsys.readouterr()
-    assert main(["run", "--scale", "paper", "--only", "takeaway-4.1", "--out", str(run), "--no-progress"]) in (0, 1)
-    assert "needs curve metric" not in capsys.readouterr().err
+    rc, err, run = _collect_and_judge_41(tmp_path, capsys, "--engine-log", str(VERL_LOG), "--engine", "verl",
+                                         "--statistics", str(stats_dir / "statistics.json"))
+    assert rc in (0, 1) and "needs curve metric" not in err
     s = read_summary(run).experiments["takeaway-4.1"]
     assert s.status == verdicts.RAN and s.checks
     assert all(c.verdict in (verdicts.PASS, verdicts.FAIL, verdicts.INCONCLUSIVE) for c in s.checks)
