@@ -178,13 +178,20 @@ def _experiment_blocks(er) -> list:
             b += [Heading(3, "Deviations from the paper"), Bullets(e.deviations)]
         return b
     seeds = next(iter(e.arms.values())).seeds
-    b += [Heading(3, "What was run"),
-          Para(f"Seeds {', '.join(map(str, seeds))}; total wall time {_hms(sum(er.wall_time_s.values()))}.")]
+    if len(er.sources) == len(er.recipes):
+        ran_here = "every arm ran on an external engine; its outputs were filed by `longcot collect`."
+    else:
+        ran_here = f"total wall time {_hms(sum(er.wall_time_s.values()))}" + (
+            " of the arms this suite ran; the others ran on an external engine and were collected." if er.sources
+            else ".")
+    b += [Heading(3, "What was run"), Para(f"Seeds {', '.join(map(str, seeds))}; {ran_here}")]
     rows = []
     for arm, recipe in er.recipes.items():
         shown = ", ".join(f"{k}={_short(v)}" for k, v in recipe.items() if not k.startswith("__"))
-        rows.append((arm, e.arms[arm].recipe_hash, _hms(er.wall_time_s.get(arm, 0.0)), shown))
-    b.append(Table(("arm", "recipe hash", "wall time", "recipe"), tuple(rows)))
+        ran = (f"collected from {'; '.join(er.sources[arm])}" if arm in er.sources
+               else _hms(er.wall_time_s.get(arm, 0.0)))
+        rows.append((arm, e.arms[arm].recipe_hash, ran, shown))
+    b.append(Table(("arm", "recipe hash", "wall time or source", "recipe"), tuple(rows)))
 
     b.append(Heading(3, "Results against the reference"))
     ref = er.reference

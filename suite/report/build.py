@@ -16,6 +16,7 @@ from suite.registry import DEFAULT_PACKAGE, discover
 from suite.runner import (
     ExperimentSummary,
     RunSummary,
+    arm_sources,
     arm_wall_time_s,
     observations,
     read_recipe,
@@ -33,6 +34,8 @@ class ExperimentReport:
     entry: ExperimentSummary
     recipes: dict[str, dict] = field(default_factory=dict)  # arm -> canonical recipe
     wall_time_s: dict[str, float] = field(default_factory=dict)  # arm -> summed over seeds
+    #: arm -> what `longcot collect` filed for an arm an external engine ran (absent for arms this suite ran)
+    sources: dict[str, list[str]] = field(default_factory=dict)
     observations: Observations = field(default_factory=dict)
     reference: Reference | None = None
     plots: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, PNG bytes)
@@ -98,6 +101,8 @@ def collect(run_dir: Path, *, experiments_package: str = DEFAULT_PACKAGE) -> Rep
             for arm, a in e.arms.items():
                 er.recipes[arm] = read_recipe(run_dir, a.recipe_hash)
                 er.wall_time_s[arm] = arm_wall_time_s(run_dir, a)
+                if sources := arm_sources(run_dir, a):
+                    er.sources[arm] = sources
             # the summary stores the path relative to where the run was started; a report made elsewhere goes without
             if e.reference and Path(e.reference).exists():
                 er.reference = load_reference(e.reference)

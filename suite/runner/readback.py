@@ -129,6 +129,18 @@ def arm_wall_time_s(run_dir: Path, arm: ArmRun) -> float:
     return sum(job_wall_time_s(run_dir, arm.recipe_hash, s) for s in arm.seeds)
 
 
+def arm_sources(run_dir: Path, arm: ArmRun) -> list[str]:
+    """Where an arm's numbers came from when an external engine ran it (`longcot collect`: the evaluation, rollout
+    statistics and engine logs filed), over its seeds; [] for an arm this suite ran."""
+    out: set[str] = set()
+    for s in arm.seeds:
+        path = RunLayout(run_dir).metrics_json(arm.recipe_hash, s)
+        if path.exists():
+            prov = load_metrics(run_dir, arm.recipe_hash, s).get("provenance", {})
+            out.update(str(x) for x in prov.get("collected_from", []))
+    return sorted(out)
+
+
 def read_recipe(run_dir: Path, recipe_hash: str) -> dict:
     """The canonical recipe (recipe.json) of one job hash: field -> plain value, plus `__kind__` and
     `__code_version__`."""

@@ -204,14 +204,32 @@ def test_verls_rollout_dump_folder_is_analysed_in_step_order(tmp_path):
 def test_a_verl_run_collected_with_its_rollout_dump_is_judged_without_refusals(tmp_path, capsys):
     """verl's metric log plus `longcot analyze` of its rollout dump (with the generation limit) give 4.1 every curve
     its checks read: nothing is refused, every check decides or says inconclusive."""
-    stats_dir = tmp_path / "analysis"
-    assert main(["analyze", str(VERL_ROLLOUTS), "--max-len", "64", "--out", str(stats_dir), "--no-plot"]) == 0
     rc, err, run = _collect_and_judge_41(tmp_path, capsys, "--engine-log", str(VERL_LOG), "--engine", "verl",
-                                         "--statistics", str(stats_dir / "statistics.json"))
+                                         "--statistics", str(_analysed(tmp_path)))
     assert rc in (0, 1) and "needs curve metric" not in err
     s = read_summary(run).experiments["takeaway-4.1"]
     assert s.status == verdicts.RAN and s.checks
     assert all(c.verdict in (verdicts.PASS, verdicts.FAIL, verdicts.INCONCLUSIVE) for c in s.checks)
+
+
+def test_the_report_says_where_collected_arms_came_from(tmp_path, capsys):
+    """A collected arm has no wall time here: the report's "What was run" names what was filed instead."""
+    rc, _, run = _collect_and_judge_41(tmp_path, capsys, "--engine-log", str(VERL_LOG), "--engine", "verl",
+                                       "--statistics", str(_analysed(tmp_path)))
+    assert rc in (0, 1) and main(["report", str(run)]) == 0
+    md = (run / "report.md").read_text()
+    assert "every arm ran on an external engine" in md
+    for arm in ("llama_classic", "qwen_classic"):
+        row = next(line for line in md.splitlines() if line.startswith(f"| {arm} |"))
+        assert f"collected from {_analysed(tmp_path)}; verl:{VERL_LOG}" in row and "0m00s" not in row
+
+
+def _analysed(tmp_path) -> Path:
+    """statistics.json of `longcot analyze` on verl's rollout dump (limit 64), made once per test."""
+    out = tmp_path / "analysis"
+    if not (out / "statistics.json").exists():
+        assert main(["analyze", str(VERL_ROLLOUTS), "--max-len", "64", "--out", str(out), "--no-plot"]) == 0
+    return out / "statistics.json"
 
 
 def test_an_empty_rollout_folder_is_an_error_naming_it(tmp_path, capsys):
