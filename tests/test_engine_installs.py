@@ -285,6 +285,7 @@ def test_every_exported_openrlhf_launch_passes_the_installed_launchers_own_parse
             assert args.actor.adam.lr == r.actor_learning_rate
             assert args.algo.advantage.gamma == r.reward.gammas[0]
             assert args.reward.remote_url == [openrlhf.PLACEHOLDERS["$REWARD_FILE"]]
+            assert args.logger.tensorboard_dir == openrlhf.PLACEHOLDERS["$SAVE_PATH"] + "/tensorboard"
         argv = openrlhf.openrlhf_args(arms[0])
         bad = list(argv)
         bad[bad.index("--rollout.n_samples_per_prompt") + 1] = "eight"

@@ -107,7 +107,9 @@ def openrlhf_args(r: PaperRLRecipe) -> list[str]:
                                 "(classic, cosine)", where=f"recipe {r.script or r.table}")
     out = _placement(r, ".") + ["--train.colocate_actor_ref",
             "--actor.model_name_or_path", _pretrain(r), "--reward.remote_url", "$REWARD_FILE",
-            "--ckpt.output_dir", "$SAVE_PATH", "--ckpt.path", "$CKPT_PATH"]
+            "--ckpt.output_dir", "$SAVE_PATH", "--ckpt.path", "$CKPT_PATH",
+            # TensorBoard at $SAVE_PATH/tensorboard/run: the folder `longcot collect --engine-log` reads
+            "--logger.tensorboard_dir", "$SAVE_PATH/tensorboard", "--logger.wandb.run_name", "run"]
     if r.save_steps is not None:
         out += ["--ckpt.save_steps", str(r.save_steps), "--ckpt.max_num", "99999", "--ckpt.max_mem", "99999"]
     out += ["--ckpt.load_enable"]
@@ -169,7 +171,9 @@ def parse_with_openrlhf(argv: list[str]):
     import openrlhf.utils
     import ray
 
-    filled = [PLACEHOLDERS.get(a, a) for a in argv]
+    filled = list(argv)
+    for var, value in PLACEHOLDERS.items():
+        filled = [a.replace(var, value) for a in filled]
     saved = sys.argv, ray.is_initialized, openrlhf.utils.get_strategy
 
     def stop(args):

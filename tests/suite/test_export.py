@@ -87,6 +87,21 @@ def test_every_paper_rl_arm_exports_with_options_the_engine_has(engine):
         assert argv.count("--") == 0 and len(argv) > 40, (exp_id, arm)
 
 
+def test_every_launch_writes_the_logs_that_collect_and_analyze_read():
+    """verl: its file logger and its rollout dump; upstream OpenRLHF: TensorBoard at a folder the README names."""
+    from suite.export import openrlhf, verl
+
+    for _, _, recipe in PAPER_RL:
+        if isinstance(recipe.reward.outcome, FormatRewardSetting):
+            continue
+        overrides = verl.verl_overrides(recipe)
+        assert "trainer.logger=[console,file]" in overrides
+        assert "trainer.rollout_data_dir=$SAVE_PATH/rollouts" in overrides
+        argv = openrlhf.openrlhf_args(recipe)
+        assert argv[argv.index("--logger.tensorboard_dir") + 1] == "$SAVE_PATH/tensorboard"
+        assert argv[argv.index("--logger.wandb.run_name") + 1] == "run"
+
+
 def test_an_option_the_engine_lacks_is_refused_by_name():
     upstream = shipped_options("openrlhf-0.10.2-train_ppo_ray")
     with pytest.raises(UserError, match="no option.*--remote_rm_url"):  # renamed --reward.remote_url in 0.10.2
