@@ -140,6 +140,28 @@ def test_tensorboard_log_errors_name_the_folder(tmp_path):
         engine_curves(damaged.parent, "openrlhf")
 
 
+@needs_tensorboard
+def test_a_resumed_runs_second_event_file_continues_the_curves(tmp_path):
+    """A resumed OpenRLHF run writes a new event file into the same folder: both are read, in the order TensorBoard
+    names them (by time), and a step logged again keeps the later value."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (first,) = OPENRLHF_TB.glob("events.out.tfevents.*")
+    (run / first.name).write_bytes(first.read_bytes())
+    later = SummaryWriter(log_dir=str(run), filename_suffix=".resumed")  # its file name's time is now: later
+    for step, length in ((6, 99.0), (7, 101.0)):
+        later.add_scalar("train/rollout/response_length_mean", length, step)
+        later.add_scalar("train/rollout/truncated_rate", 0.5, step)
+    later.close()
+    assert len(list(run.glob("events.out.tfevents.*"))) == 2
+    curves = engine_curves(run, "openrlhf")
+    assert curves[M.RESPONSE_LENGTH]["step"] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+    before = [_f32(e["train"]["rollout/response_length_mean"]) for e in OPENRLHF_LOGGED]
+    assert curves[M.RESPONSE_LENGTH]["value"] == before[:5] + [99.0, 101.0]
+
+
 def test_an_upstream_openrlhf_wandb_history_reads_as_its_tensorboard_log(tmp_path):
     """The same logger dictionaries as W&B's history export has them (WandbLogger: `train/<key>` with
     `train/global_step`, evaluation rows with `eval/global_step`): the same curves, at float64."""
