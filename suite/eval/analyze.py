@@ -1,10 +1,10 @@
 """Emergence statistics per training step from logged RL rollouts (`longcot analyze ROLLOUTS.jsonl`).
 
 Accepted input: JSONL, one rollout per line, or a folder of such files read in step order (verl's
-`trainer.rollout_data_dir` writes one `<step>.jsonl` per step, prompt under `input`). Required fields: `step` (int) and `response` (str). Optional:
-`prompt` (groups samples into questions for the question-level keyword rate), `reward` (number), `correct` (bool
-or 0/1), `response_length` (generated tokens, EOS included), `response_token_ids` (list of ints, for the
-repetition ratio). Other frameworks' names are accepted as aliases:
+`trainer.rollout_data_dir` writes one `<step>.jsonl` per step, prompt under `input`). Required fields: `step` (int)
+and `response` (str). Optional: `prompt` (groups samples into questions for the question-level keyword rate),
+`reward` (number), `correct` (bool or 0/1), `response_length` (generated tokens, EOS included), `response_token_ids`
+(list of ints, for the repetition ratio). Other frameworks' names are accepted as aliases:
 
 | field | aliases |
 |---|---|

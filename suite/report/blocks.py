@@ -178,7 +178,7 @@ def _experiment_blocks(er) -> list:
             b += [Heading(3, "Deviations from the paper"), Bullets(e.deviations)]
         return b
     seeds = next(iter(e.arms.values())).seeds
-    if len(er.sources) == len(er.recipes):
+    if er.sources and len(er.sources) == len(er.recipes):
         ran_here = "every arm ran on an external engine; its outputs were filed by `longcot collect`."
     else:
         ran_here = f"total wall time {_hms(sum(er.wall_time_s.values()))}" + (
