@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     dp.add_argument("--from-jsonl", type=Path, help="a local copy in the hub's schema instead of the hub")
     dp.add_argument("--dataset", help="sft: the released data set, e.g. demystify-long-cot/math-train-qwq-rs-n32")
     dp.add_argument("--limit", type=positive_int, help="the first N rows only (sft: streamed, the rest never read)")
+    dp.add_argument("--sample", type=positive_int, help="sft: N rows drawn uniformly from the whole set (one pass over "
+                    "the stream), in the set's order")
+    dp.add_argument("--seed", type=int, default=0, help="the seed of --sample (default 0)")
     dp.add_argument("--format", dest="fmt", choices=("jsonl", "verl"), default="jsonl",
                     help="jsonl (OpenRLHF: prompt / answer) or verl (its parquet schema: chat prompt, "
                          "reward_model.ground_truth, data_source)")
@@ -170,7 +173,7 @@ def cmd_prepare_data(args) -> int:
     if args.out.is_dir():
         raise UserError("expected a file path, got a directory", where=f"--out {args.out}")
     res = prepare(args.kind, args.out, from_jsonl=args.from_jsonl, dataset=args.dataset, limit=args.limit,
-                  fmt=args.fmt)
+                  fmt=args.fmt, sample=args.sample, seed=args.seed)
     console.print(f"wrote {res['rows']:,} rows from {res['source']} to {args.out}")
     if res["dropped"]:
         console.print(f"[yellow]dropped {len(res['dropped'])} row(s) whose solution has no \\boxed{{}} answer, e.g. "

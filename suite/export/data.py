@@ -5,7 +5,10 @@
   from the gold itself. The prompt is the problem followed by the suite's evaluation instruction: the paper does not
   give its prompt wording (a stated deviation).
 - `sft`: a released SFT data set (e.g. `demystify-long-cot/math-train-qwq-rs-n32`, about 2.6 GB) streamed and cut to
-  its first `--limit` rows, so a partial download is never needed in full.
+  its first `--limit` rows, so a partial download is never needed in full; or `--sample N` rows drawn uniformly from
+  the whole stream (reservoir sampling, seeded by `--seed`), kept in the set's order. The first rows of a set need not
+  be a fair part of it: a rejection-sampled set can hold many responses per prompt, and its rows may come prompt by
+  prompt, so a budget smaller than the set is better spent on a uniform sample (which reads the whole stream once).
 
 Both read the hub through `datasets` or, with `--from-jsonl`, a local file of the hub's schema; nothing else.
 """
@@ -94,14 +97,35 @@ def _write_parquet(rows: list[dict], out: Path) -> None:
     os.replace(tmp, out)
 
 
+def reservoir_sample(rows: Iterable, n: int, seed: int) -> list:
+    """`n` items drawn uniformly without replacement from an iterable of unknown length, in one pass (Algorithm R:
+    item i >= n replaces a kept one with probability n / (i + 1)), returned in the iterable's order; all of them when
+    there are n or fewer."""
+    import random
+
+    rng = random.Random(seed)
+    kept: list[tuple[int, object]] = []
+    for i, row in enumerate(rows):
+        if i < n:
+            kept.append((i, row))
+        else:
+            j = rng.randrange(i + 1)
+            if j < n:
+                kept[j] = (i, row)
+    return [row for _, row in sorted(kept, key=lambda t: t[0])]
+
+
 def prepare(kind: str, out: Path, *, from_jsonl: Path | None = None, dataset: str | None = None,
-            limit: int | None = None, fmt: str = "jsonl") -> dict:
+            limit: int | None = None, fmt: str = "jsonl", sample: int | None = None, seed: int = 0) -> dict:
     """Write `out` (JSON lines, or for `fmt="verl"` verl's parquet schema; atomically) and return a summary {rows,
     dropped, source}."""
     if fmt not in ("jsonl", "verl"):
         raise UserError(f"unknown format {fmt!r}; choose jsonl or verl", where="--format")
     if fmt == "verl" and kind != "math-train":
         raise UserError("verl's format is for RL prompts (math-train)", where="--format")
+    if sample is not None and (kind != "sft" or limit is not None):
+        raise UserError("--sample draws from a whole SFT set; it goes with `sft` and without --limit (the first rows)",
+                        where="--sample")
     from suite.atomic import write_text_atomic
 
     if kind == "math-train":
@@ -112,10 +136,14 @@ def prepare(kind: str, out: Path, *, from_jsonl: Path | None = None, dataset: st
             raise UserError("name the released SFT data set (--dataset, e.g. demystify-long-cot/math-train-qwq-rs-n32)"
                             " or a local copy (--from-jsonl)", where="prepare-data sft")
         rows, dropped = [], []
-        for _, row in _rows(from_jsonl, (dataset or "", None, "train"), streaming=True):
-            if limit is not None and len(rows) >= limit:
-                break  # streamed: the rest is never downloaded
-            rows.append(row)
+        stream = (row for _, row in _rows(from_jsonl, (dataset or "", None, "train"), streaming=True))
+        if sample is not None:
+            rows = reservoir_sample(stream, sample, seed)
+        else:
+            for row in stream:
+                if limit is not None and len(rows) >= limit:
+                    break  # streamed: the rest is never downloaded
+                rows.append(row)
         source = str(from_jsonl) if from_jsonl else f"hf:{dataset}"
     else:
         raise UserError(f"unknown data {kind!r}; choose math-train or sft", where="prepare-data")

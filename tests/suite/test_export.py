@@ -197,6 +197,43 @@ def test_prepare_data_streams_an_sft_set_and_stops_at_the_limit(tmp_path, monkey
         assert [json.loads(line) for line in out.read_text().splitlines()] == rows[:7]
 
 
+def test_prepare_data_samples_an_sft_set_uniformly_and_keeps_its_order(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+    repo = tmp_path / "math-train-rs"
+    repo.mkdir()
+    rows = [{"messages": [{"role": "user", "content": f"q{i // 5}"}, {"role": "assistant", "content": f"a{i}"}]}
+            for i in range(50)]  # five responses per prompt, prompt by prompt, as a rejection-sampled set may come
+    _write_jsonl(repo / "train.jsonl", rows)
+    drawn = {}
+    for seed in (3, 4):
+        for args in (["--dataset", str(repo)], ["--from-jsonl", str(repo / "train.jsonl")]):
+            out = tmp_path / f"sample_{seed}.jsonl"
+            assert main(["prepare-data", "sft", *args, "--sample", "7", "--seed", str(seed), "--out", str(out)]) == 0
+            got = [json.loads(line) for line in out.read_text().splitlines()]
+            assert drawn.setdefault(seed, got) == got  # the same rows through the hub path and from a local copy
+        idx = [rows.index(r) for r in drawn[seed]]
+        assert len(set(idx)) == 7 and idx == sorted(idx)  # distinct rows, in the set's order
+    assert drawn[3] != drawn[4]
+    assert main(["prepare-data", "sft", "--from-jsonl", str(repo / "train.jsonl"), "--sample", "7", "--limit", "7",
+                 "--out", str(tmp_path / "x.jsonl")]) == 2
+    assert "--sample draws from a whole SFT set" in capsys.readouterr().err
+
+
+def test_reservoir_sampling_gives_every_row_the_same_chance():
+    """4,000 draws of 10 of 100 rows: each row is kept about 400 times (sd ~19); taking the first rows, or any
+    position bias, would put some counts far outside 400 +- 6 sd."""
+    from suite.export.data import reservoir_sample
+
+    counts = [0] * 100
+    for seed in range(4000):
+        for row in reservoir_sample(range(100), 10, seed):
+            counts[row] += 1
+    assert all(abs(c - 400) < 6 * 19 for c in counts), (min(counts), max(counts))
+    assert reservoir_sample(range(4), 10, 0) == [0, 1, 2, 3]
+
+
 def test_prepare_data_errors_name_the_file_line_and_field(tmp_path, capsys):
     bad = _write_jsonl(tmp_path / "bad.jsonl", [{"problem": "x"}])
     assert main(["prepare-data", "math-train", "--from-jsonl", str(bad), "--out", str(tmp_path / "o.jsonl")]) == 2
