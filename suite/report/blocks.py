@@ -191,7 +191,8 @@ def _experiment_blocks(er) -> list:
         ran = (f"collected from {'; '.join(er.sources[arm])}" if arm in er.sources
                else _hms(er.wall_time_s.get(arm, 0.0)))
         rows.append((arm, e.arms[arm].recipe_hash, ran, shown))
-    b.append(Table(("arm", "recipe hash", "wall time or source", "recipe"), tuple(rows)))
+    b.append(Table(("arm", "recipe hash", "wall time or source" if er.sources else "wall time", "recipe"),
+                   tuple(rows)))
 
     b.append(Heading(3, "Results against the reference"))
     ref = er.reference
