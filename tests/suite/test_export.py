@@ -181,16 +181,22 @@ def test_prepare_data_turns_math_rows_into_rl_prompts_with_the_boxed_answer(tmp_
     assert "dropped 1 row(s)" in capsys.readouterr().err  # the console writes to stderr
 
 
-def test_prepare_data_streams_an_sft_set_and_stops_at_the_limit(tmp_path, monkeypatch):
-    """Through `datasets` as for a hub repository, offline: a local folder of JSON lines is such a repository."""
+def _sft_repo(tmp_path, monkeypatch) -> tuple[Path, list[dict]]:
+    """A released SFT set as `datasets` reads a hub repository, offline (a local folder of JSON lines is one): 50
+    chat rows, five responses per prompt, prompt by prompt, as a rejection-sampled set may come."""
     pytest.importorskip("datasets")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
     repo = tmp_path / "math-train-rs"
     repo.mkdir()
-    rows = [{"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
+    rows = [{"messages": [{"role": "user", "content": f"q{i // 5}"}, {"role": "assistant", "content": f"a{i}"}]}
             for i in range(50)]
     _write_jsonl(repo / "train.jsonl", rows)
+    return repo, rows
+
+
+def test_prepare_data_streams_an_sft_set_and_stops_at_the_limit(tmp_path, monkeypatch):
+    repo, rows = _sft_repo(tmp_path, monkeypatch)
     for args in (["--dataset", str(repo)], ["--from-jsonl", str(repo / "train.jsonl")]):
         out = tmp_path / "sft_out.jsonl"
         assert main(["prepare-data", "sft", *args, "--limit", "7", "--out", str(out)]) == 0
@@ -198,14 +204,7 @@ def test_prepare_data_streams_an_sft_set_and_stops_at_the_limit(tmp_path, monkey
 
 
 def test_prepare_data_samples_an_sft_set_uniformly_and_keeps_its_order(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("datasets")
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
-    repo = tmp_path / "math-train-rs"
-    repo.mkdir()
-    rows = [{"messages": [{"role": "user", "content": f"q{i // 5}"}, {"role": "assistant", "content": f"a{i}"}]}
-            for i in range(50)]  # five responses per prompt, prompt by prompt, as a rejection-sampled set may come
-    _write_jsonl(repo / "train.jsonl", rows)
+    repo, rows = _sft_repo(tmp_path, monkeypatch)
     drawn = {}
     for seed in (3, 4):
         for args in (["--dataset", str(repo)], ["--from-jsonl", str(repo / "train.jsonl")]):
