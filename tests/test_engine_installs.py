@@ -16,6 +16,17 @@ import pytest
 HAS_VERL = importlib.util.find_spec("verl") is not None
 
 
+def _fixture_tool():
+    """tools/make_engine_log_fixtures.py as a module (it holds `cuda_only_standins`)."""
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "make_engine_log_fixtures", Path(__file__).resolve().parents[1] / "tools" / "make_engine_log_fixtures.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
 def _exportable_paper_rl() -> list:
     """Every paper-scale RL recipe an engine export serves (all but Table 15's format reward, which the suite's engine
     reward files do not serve)."""
@@ -79,12 +90,8 @@ def test_the_installed_verl_writes_the_log_that_collect_is_tested_on(tmp_path, m
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    tool_file = root / "tools" / "make_engine_log_fixtures.py"
-    spec = importlib.util.spec_from_file_location("make_engine_log_fixtures", tool_file)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
     monkeypatch.delenv("VERL_FILE_LOGGER_PATH", raising=False)
-    written = tool.verl_log(tmp_path)
+    written = _fixture_tool().verl_log(tmp_path)
     fixture = root / "tests" / "data" / "engine_logs" / "verl_file_logger.jsonl"
     assert [json.loads(x) for x in written.read_text().splitlines()] == [
         json.loads(x) for x in fixture.read_text().splitlines()]
@@ -255,17 +262,6 @@ def test_the_installed_openrlhf_writes_the_log_that_collect_is_tested_on(tmp_pat
     assert written == scalars(fixture / "openrlhf_tensorboard" / "fixture")
     assert {"train/rollout/response_length_mean", "train/score", "eval/eval_math500_pass1"} <= set(written)
     assert json.loads(logged.read_text()) == json.loads((fixture / "openrlhf_logged.json").read_text())
-
-
-def _fixture_tool():
-    """tools/make_engine_log_fixtures.py as a module (it holds `cuda_only_standins`)."""
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location(
-        "make_engine_log_fixtures", Path(__file__).resolve().parents[1] / "tools" / "make_engine_log_fixtures.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
 
 
 @needs_openrlhf

@@ -147,17 +147,16 @@ def engine_curves(path: Path, engine: str) -> dict[str, dict[str, list[float]]]:
     upstream = engine == "openrlhf" and any(k.startswith("train/rollout/") for _, rec in records for k in rec)
     keys = OPENRLHF_UPSTREAM_KEYS if upstream else OPENRLHF_KEYS
     for where, rec in records:
-        data = rec.get("data") if engine == "verl" else None
-        held_out = [k for k in data if VERL_VAL_ACC.match(str(k))] if isinstance(data, dict) else []
-        if len(held_out) > 1:  # one held-out curve per arm: which set the finding means is the user's to say
-            raise UserError(f"held-out accuracy of {len(held_out)} evaluation sets ({', '.join(held_out)}); keep "
-                            "only the set the finding is judged on (drop the others' keys from the lines)",
-                            where=where)
         if engine == "verl":
             if "step" not in rec or not isinstance(rec.get("data"), dict):
                 raise UserError("expected {\"step\": ..., \"data\": {...}}, as verl's file logger writes",
                                 where=where)
             step, data = _value(rec["step"], f"{where}: step"), rec["data"]
+            held_out = [k for k in data if VERL_VAL_ACC.match(k)]
+            if len(held_out) > 1:  # one held-out curve per arm: which set the finding means is the user's to say
+                raise UserError(f"held-out accuracy of {len(held_out)} evaluation sets ({', '.join(held_out)}); keep "
+                                "only the set the finding is judged on (drop the others' keys from the lines)",
+                                where=where)
             for key, value in data.items():
                 name = VERL_KEYS.get(key) or (M.HELDOUT_ACCURACY_CURVE if VERL_VAL_ACC.match(key) else None)
                 if name is not None:
