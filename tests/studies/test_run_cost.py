@@ -33,6 +33,19 @@ def test_each_finding_counts_its_jobs_and_their_dependencies_and_the_total_count
     assert abs(total["core_min"] - sum(wall.values()) / 60) < 1e-9
     assert total["alone_min"] >= total["core_min"] / 2
     assert "| all (shared jobs once) |" in run_cost.to_markdown(rows, total, 2)
+    kinds = {j.key: j.recipe.kind for j in plan.jobs}
+    assert len(set(kinds.values())) >= 2  # the split below has something to split
+    for r in [*rows, total]:  # the kinds split each row's core-minutes
+        assert sum(r["by_kind"].values()) == pytest.approx(r["core_min"])
+    for kind in set(kinds.values()):
+        assert total["by_kind"][kind] == pytest.approx(sum(wall[k] for k in wall if kinds[k] == kind) / 60)
+    header = run_cost.to_markdown(rows, total, 2).splitlines()[0]
+    assert all(f"| {kind} |" in header for kind in kinds.values())
+    # --only: that finding's jobs, and a total of those jobs alone
+    for exp_id in ("synth-length", "synth-shaping"):
+        only, only_total = run_cost.finding_costs(run_dir, cores=2, package="synthetic_experiments", ids=[exp_id])
+        assert [r["id"] for r in only] == [exp_id] and only_total["jobs"] == only[0]["jobs"] == by_id[exp_id]["jobs"]
+        assert only_total["core_min"] == pytest.approx(by_id[exp_id]["core_min"])
 
 
 def test_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
