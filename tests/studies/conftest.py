@@ -1,4 +1,4 @@
-"""Shared set-up of the study tests: a finished smoke run of one finding, made once per test module."""
+"""Shared set-up of the study tests: a finished smoke run of one finding, made once per session."""
 
 from pathlib import Path
 
@@ -14,6 +14,14 @@ def smoke_run(tmp_path_factory, finding: str) -> Path:
     return run
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def smoke_run_of():
-    return smoke_run
+    """`smoke_run`, made once per finding and session: the study tests only read a run, so they share it."""
+    made: dict[str, Path] = {}
+
+    def get(tmp_path_factory, finding: str) -> Path:
+        if finding not in made:
+            made[finding] = smoke_run(tmp_path_factory, finding)
+        return made[finding]
+
+    return get
