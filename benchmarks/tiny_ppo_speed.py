@@ -11,7 +11,9 @@ run, one thread each, plus a per-phase breakdown of today's step (issue #13, par
   both; the ratio is of the medians.
 - **Phases of today's step on the headroom recipe** (`HR_COSINE_REP`, limit 160, from
   evidence/tiny/headroom/sft_seek): generation, scoring (reference and critic on the rollout), the update's forward
-  passes, backward + optimizer, and the rest (grading, rewards, advantages, metrics).
+  passes, backward + optimizer, and the rest (grading, rewards, advantages, metrics); beside each, the floating-point
+  operations its matmuls and attention did and the rate they ran at, against the one-thread matmul rate of this
+  machine at the update's shapes: how far each phase is from what the CPU can do at all.
 
 What changed since the baseline (each is in the code's docstrings): seeded uniforms for all steps in one vectorised
 pass; finished rows leave the decoding batch (`generate(skip_finished=True)`, now the default); the policy's rollout
@@ -105,13 +107,17 @@ def phases(steps: int, tree: Path = ROOT) -> None:
     from suite.tiny.sampling import prompt_ids
 
     t = defaultdict(float)
+    flops = defaultdict(float)  # floating-point operations the model's matmuls and attention did, per phase
+    current = ["other"]
 
     def wrap(name, fn):
         def timed(*a, **k):
             s = time.perf_counter()
+            outer, current[0] = current[0], name
             try:
                 return fn(*a, **k)
             finally:
+                current[0] = outer
                 t[name] += time.perf_counter() - s
         return timed
 
@@ -130,6 +136,7 @@ def phases(steps: int, tree: Path = ROOT) -> None:
                       score_tokens=timed_scoring(tr.TINY_OPS.score_tokens))
     orig = torch.Tensor.backward
     torch.Tensor.backward = wrap("backward + optimizer", orig)
+    originals = count_flops(tm.TinyGPT, flops, current)
     stamps = []
 
     def progress(step, _):
@@ -142,16 +149,77 @@ def phases(steps: int, tree: Path = ROOT) -> None:
                          make_critic=tr.critic_from_policy, progress=progress, ops=ops)
     finally:
         torch.Tensor.backward = orig
+        for name, fn in originals.items():
+            setattr(tm.TinyGPT, name, fn)
     total = (stamps[-1] - stamps[0]) / steps
     lengths = out["curves"]["response_length"]["value"][1:]
     print(f"\nheadroom recipe (HR_COSINE_REP, limit 160), {steps} steps, mean length {sum(lengths) / len(lengths):.1f}:")
+    # the backward pass of a matmul costs two of its forward passes (the gradients of both operands)
+    flops["backward + optimizer"] = 2 * (flops["update fwd"] + flops["critic update fwd"])
     accounted = 0.0
+    print(f"  {'phase':<22}{'ms/step':>8}  {'GFLOP/step':>10}  {'GFLOP/s':>7}")
     for k in ("generation", "scoring", "critic scoring", "update fwd", "critic update fwd", "backward + optimizer"):
         v = t.get(k, 0.0) / steps
         accounted += v
-        print(f"  {k:<22}{v * 1e3:8.1f} ms/step")
-    print(f"  {'other':<22}{(total - accounted) * 1e3:8.1f} ms/step")
-    print(f"  {'total':<22}{total * 1e3:8.1f} ms/step = {1 / total:.3f} steps/s")
+        g = flops[k] / steps / 1e9
+        print(f"  {k:<22}{v * 1e3:8.1f}  {g:10.3f}  {g / v if v else 0:7.1f}")
+    print(f"  {'other':<22}{(total - accounted) * 1e3:8.1f}")
+    all_flops = sum(flops.values()) / steps / 1e9
+    print(f"  {'total':<22}{total * 1e3:8.1f}  {all_flops:10.3f}  {all_flops / total:7.1f}"
+          f"   = {1 / total:.3f} steps/s")
+    print("\none-thread matmul rate on this machine (the ceiling the phases above are measured against):")
+    for shape in ((16 * 128, 64, 256), (16 * 128, 256, 64), (1024, 1024, 1024)):
+        print(f"  ({shape[0]} x {shape[1]}) @ ({shape[1]} x {shape[2]}): {matmul_gflops(*shape):6.1f} GFLOP/s")
+
+
+def count_flops(model_cls, flops: dict, current: list) -> dict:
+    """Wrap the TinyGPT trunk and its cached decoding step so that every call adds the floating-point operations of
+    its matmuls and attention to `flops[current[0]]`; returns the originals (to put back). Counted: 2 per
+    multiply-add of the linear layers (12 C^2 per token and layer), of the LM head (C V per token, or C for a value
+    head) and of attention (2 C per query and key it scores: all T keys with a mask, the causal half without)."""
+    originals = {"_hidden": model_cls._hidden, "_step": model_cls._step, "values": model_cls.values}
+    hidden, step, values = originals["_hidden"], originals["_step"], originals["values"]
+
+    def trunk(cfg, rows: int, queries: int, keys_per_query: float) -> float:
+        tokens = rows * queries
+        return 2 * cfg.n_layer * (12 * cfg.n_embd ** 2 * tokens + 2 * cfg.n_embd * tokens * keys_per_query)
+
+    def counted_hidden(self, idx, attention_mask):
+        B, T = idx.shape
+        keys = T if attention_mask is not None else (T + 1) / 2
+        head = 0 if current[0].startswith("critic") else 2 * self.config.n_embd * self.config.vocab_size * B * T
+        flops[current[0]] += trunk(self.config, B, T, keys) + head
+        return hidden(self, idx, attention_mask)
+
+    def counted_values(self, idx, attention_mask=None):
+        out = values(self, idx, attention_mask)
+        flops[current[0]] += 2 * self.config.n_embd * idx.numel()  # the value head (the trunk counted itself)
+        return out
+
+    def counted_step(self, idx, pos, mask, caches, start):
+        B, T = idx.shape
+        c = self.config
+        flops[current[0]] += trunk(c, B, T, start + (T + 1) / 2) + 2 * c.n_embd * c.vocab_size * B
+        return step(self, idx, pos, mask, caches, start)
+
+    model_cls._hidden, model_cls._step, model_cls.values = counted_hidden, counted_step, counted_values
+    return originals
+
+
+def matmul_gflops(m: int, k: int, n: int, seconds: float = 0.5) -> float:
+    """One-thread GFLOP/s of (m x k) @ (k x n) in float32, best of a few timed batches."""
+    import torch
+
+    a, b = torch.randn(m, k), torch.randn(k, n)
+    a @ b
+    best = 0.0
+    for _ in range(5):
+        reps, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds / 5:
+            a @ b
+            reps += 1
+        best = max(best, 2 * m * k * n * reps / (time.perf_counter() - start) / 1e9)
+    return best
 
 
 def main(argv=None):
