@@ -16,8 +16,8 @@ what training less does to the verdicts, two ways, with each finding's own claim
     python -m studies.training_budget --run runs/tiny [--fractions 0.25,0.5,0.75,1] [--out DIR]
         [--train 0.25 --runs runs/budget --jobs 2]
 
-Writes `verdicts.md` (each claim check's verdict per fraction, and each finding's claim verdict), `costs.md` (with
-`--train`) and `training_budget.json` to `--out`. Reproduction checks are left out: the stored references are of the
+Writes `verdicts.md` (each claim check's verdict per fraction, and each finding's claim verdict), `verdicts.png`
+(the same as coloured cells), `costs.md` (with `--train`) and `training_budget.json` to `--out`. Reproduction checks are left out: the stored references are of the
 full recipes, which neither a truncated nor a shorter run can match.
 """
 
@@ -152,6 +152,41 @@ def verdict_table(columns: dict[str, dict[str, list]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+COLOURS = {verdicts.PASS: "#4c9a2a", verdicts.FAIL: "#c0392b", verdicts.INCONCLUSIVE: "#d9d9d9"}
+
+
+def plot(columns: dict[str, dict[str, list]], path: Path) -> None:
+    """Each claim check (a row, grouped by finding) coloured by its verdict in each column: pass green, fail red,
+    inconclusive grey."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    names = list(columns)
+    first = next(iter(columns.values()))
+    rows = [(exp_id, i, r.name) for exp_id, results in first.items() for i, r in enumerate(results)]
+    fig, ax = plt.subplots(figsize=(5.0 + 1.2 * len(names), 0.8 + 0.3 * len(rows)))
+    for y, (exp_id, i, _) in enumerate(rows):
+        for x, n in enumerate(names):
+            v = columns[n][exp_id][i].verdict
+            ax.add_patch(plt.Rectangle((x, y), 0.95, 0.9, color=COLOURS.get(v, "white")))
+    ax.set_xlim(0, len(names))
+    ax.set_ylim(len(rows), 0)
+    ax.set_xticks([x + 0.475 for x in range(len(names))], names, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks([y + 0.45 for y in range(len(rows))],
+                  [f"{exp_id.removeprefix('takeaway-')}: {name[:60]}" for exp_id, _, name in rows], fontsize=7)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.legend(handles=[Patch(color=c, label=v) for v, c in COLOURS.items()], loc="upper center",
+              bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=8, frameon=False)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
 def fraction_arg(text: str) -> tuple[float, ...]:
     try:
         values = tuple(float(s) for s in text.split(","))
@@ -186,6 +221,7 @@ def main(argv=None) -> None:
     if costs is not None:
         emit(costs, args.out / "costs.md" if args.out else None)
     if args.out:
+        plot(columns, args.out / "verdicts.png")
         write_json_atomic(args.out / "training_budget.json", {
             "run": str(args.run), "fractions": list(fractions), "train": args.train,
             "verdicts": {col: {i: [r.to_dict() for r in rs] for i, rs in by_id.items()}

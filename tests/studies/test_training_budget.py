@@ -106,3 +106,4 @@ def test_the_study_writes_its_table_and_json(smoke_42, tmp_path):
     data = json.loads((tmp_path / "training_budget.json").read_text())
     assert set(data["verdicts"]) == {"cut at 0.5", "cut at 1"} and data["train"] is None
     assert "| takeaway-4.2 |" in (tmp_path / "verdicts.md").read_text()
+    assert (tmp_path / "verdicts.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
