@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studies.runs import add_run_arguments, main_guard, run_recipes, seeds_arg
+from studies.runs import (add_run_arguments, add_set_argument, main_guard, overrides_of, run_recipes,
+                          seeds_arg)
 from suite.atomic import write_json_atomic, write_text_atomic
 from suite.checks import Trend
 from suite.errors import UserError
@@ -92,13 +93,10 @@ def main(argv=None) -> None:
     ap.add_argument("--steps", type=int, default=800, help="PPO iterations per arm (default 800: 4x takeaway-4.5's)")
     ap.add_argument("--seeds", type=seeds_arg, default=(0, 1, 2))
     ap.add_argument("--out", type=Path, required=True, help="folder for checks.md, windows.md, curves.png")
-    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="FIELD=VALUE",
-                    help="override a field of both arms' recipes (the tests shrink them)")
+    add_set_argument(ap, "override a field of both arms' recipes (the tests shrink them)")
     add_run_arguments(ap)
     args = ap.parse_args(argv)
-    overrides = dict(o.split("=", 1) for o in args.overrides if "=" in o)
-    if len(overrides) != len(args.overrides):
-        raise UserError("expected FIELD=VALUE", where="--set")
+    overrides = overrides_of(args.overrides)
     study = run_recipes(f"hacking-compute-{args.steps}", recipes(args.steps), args.seeds, args.runs, jobs=args.jobs,
                         overrides=overrides)
     arms = tuple(study.hashes)

@@ -14,7 +14,7 @@ held-out problems, per SFT seed, with the number of samples behind it:
   false success;
 - out of domain: accuracy on `seekswap` (the same equations, terms swapped).
 
-    python -m studies.headroom_world properties --out evidence/tiny/headroom [--seeds 0,1,2] [--jobs 2]
+    python -m studies.headroom_world properties --out evidence/tiny/headroom [--seeds 0,1,2] [--jobs 2] [--set F=V]
     python -m studies.headroom_world teacher    --out evidence/tiny/headroom
     python -m studies.headroom_world ood        --out evidence/tiny/headroom [--seeds 0,1,2] [--jobs 2]
 
@@ -34,9 +34,10 @@ import statistics
 from dataclasses import replace
 from pathlib import Path
 
-from studies.runs import add_run_arguments, main_guard, run_recipes, seeds_arg
+from studies.runs import add_run_arguments, add_set_argument, main_guard, overrides_of, run_recipes, seeds_arg
 from suite.atomic import write_json_atomic, write_text_atomic
 from suite.determinism import configure_torch
+from suite.errors import UserError
 from suite.metrics.accuracy import clustered_accuracy
 from suite.tiny import task, traces
 from suite.tiny.model import load_checkpoint
@@ -154,14 +155,17 @@ def teacher(out: Path, cfg: SFTConfig = HEADROOM_SFT, n_problems: int = 512, sam
     return result
 
 
-def properties(out: Path, runs: Path, seeds: tuple[int, ...], jobs: int = 1) -> dict:
-    run = run_recipes("headroom-sft", {SFT_ARM: TinySFTRecipe(HEADROOM_SFT)}, seeds, runs, jobs=jobs)
+def properties(out: Path, runs: Path, seeds: tuple[int, ...], jobs: int = 1,
+               overrides: dict[str, str] | None = None) -> dict:
+    """`overrides` (`--set`, e.g. sft.n_embd=32) change the SFT recipe: the same world learnt by another model."""
+    run = run_recipes("headroom-sft", {SFT_ARM: TinySFTRecipe(HEADROOM_SFT)}, seeds, runs, jobs=jobs,
+                      overrides=overrides)
     per_seed = {}
     for s in seeds:
         per_seed[str(s)] = measure(run.workdir(SFT_ARM, s) / "checkpoint")
         per_seed[str(s)]["wall_time_s_sft"] = run.wall_time_s(SFT_ARM, s)
         write_json_atomic(out / f"properties_seed{s}.json", per_seed[str(s)])
-    result = {"recipe": "HEADROOM_SFT", "seeds": list(seeds), "per_seed": per_seed}
+    result = {"recipe": "HEADROOM_SFT", "overrides": dict(overrides or {}), "seeds": list(seeds), "per_seed": per_seed}
     write_json_atomic(out / "properties.json", result)
     table = _table(result)
     write_text_atomic(out / "properties.md", table)
@@ -281,11 +285,15 @@ def main() -> None:
     ap.add_argument("what", choices=["properties", "teacher", "ood"])
     ap.add_argument("--out", type=Path, required=True, help="folder for the evidence files")
     ap.add_argument("--seeds", default="0,1,2")
+    add_set_argument(ap, "properties: override a field of the SFT recipe (e.g. sft.n_embd=32)")
     add_run_arguments(ap)
     a = ap.parse_args()
+    overrides = overrides_of(a.overrides)
+    if overrides and a.what != "properties":
+        raise UserError(f"--set applies to `properties`, not {a.what!r}", where="--set")
     a.out.mkdir(parents=True, exist_ok=True)
     if a.what == "properties":
-        properties(a.out, a.runs, seeds_arg(a.seeds), a.jobs)
+        properties(a.out, a.runs, seeds_arg(a.seeds), a.jobs, overrides)
     elif a.what == "ood":
         ood(a.out, a.runs, seeds_arg(a.seeds), a.jobs)
     else:

@@ -23,7 +23,7 @@ import warnings
 from dataclasses import asdict
 from pathlib import Path
 
-from studies.runs import add_run_arguments, main_guard, replan, run_recipes, seeds_arg
+from studies.runs import add_run_arguments, add_set_argument, main_guard, overrides_of, replan, run_recipes, seeds_arg
 from suite import runner
 from suite.atomic import write_json_atomic, write_text_atomic
 from suite.errors import UserError
@@ -219,8 +219,7 @@ def main() -> None:
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--seeds", default="0,1,2")
     r.add_argument("--world", choices=WORLDS, default="search", help="whose SFT policy and RL settings (default search)")
-    r.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                   help="recipe override, as `longcot run --set` (e.g. rl.max_new_tokens=96)")
+    add_set_argument(r, "recipe override, as `longcot run --set` (e.g. rl.max_new_tokens=96)")
     add_run_arguments(r)
     c = sub.add_parser("collect", help="records from a finished `longcot run --scale tiny` directory")
     c.add_argument("--run", type=Path, required=True)
@@ -232,10 +231,7 @@ def main() -> None:
     a = p.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     if a.cmd == "run":
-        bad = [kv for kv in a.set if "=" not in kv]
-        if bad:
-            raise UserError(f"--set expects FIELD=VALUE, got {bad[0]!r}")
-        run(a.out, a.runs, seeds_arg(a.seeds), dict(kv.split("=", 1) for kv in a.set), a.jobs, a.world)
+        run(a.out, a.runs, seeds_arg(a.seeds), overrides_of(a.overrides), a.jobs, a.world)
     elif a.cmd == "collect":
         collect(a.run, a.out)
     else:

@@ -93,6 +93,20 @@ def add_run_arguments(parser) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="jobs in parallel (one process and one thread each)")
 
 
+def add_set_argument(parser, help: str = "override a field of the study's recipes, as `longcot run --set` "
+                     "(e.g. sft.n_embd=32)") -> None:
+    """`--set FIELD=VALUE`, repeatable, into `args.overrides` (read it with `overrides_of`)."""
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="FIELD=VALUE", help=help)
+
+
+def overrides_of(pairs: Sequence[str]) -> dict[str, str]:
+    """The `--set` pairs as {field: text}; a pair without '=' is a UserError naming it."""
+    bad = [kv for kv in pairs if "=" not in kv]
+    if bad:
+        raise UserError(f"expected FIELD=VALUE, got {bad[0]!r}", where="--set")
+    return dict(kv.split("=", 1) for kv in pairs)
+
+
 def seeds_arg(text: str, option: str = "--seeds") -> tuple[int, ...]:
     """Comma-separated non-negative integers (seeds, sizes); anything else is a UserError naming the option."""
     try:

@@ -17,8 +17,8 @@ what training less does to the verdicts, two ways, with each finding's own claim
         [--train 0.25 --runs runs/budget --jobs 2]
 
 Writes `verdicts.md` (each claim check's verdict per fraction, and each finding's claim verdict), `verdicts.png`
-(the same as coloured cells), `costs.md` (with `--train`) and `training_budget.json` to `--out`. Reproduction checks are left out: the stored references are of the
-full recipes, which neither a truncated nor a shorter run can match.
+(the same as coloured cells), `costs.md` (with `--train`) and `training_budget.json` to `--out`. Reproduction checks
+are left out: the stored references are of the full recipes, which neither a truncated nor a shorter run can match.
 """
 
 from __future__ import annotations

@@ -78,3 +78,33 @@ def test_the_rl_probe_study_trains_the_findings_arms_with_overrides_and_summaris
     assert all(r["config"]["max_new_tokens"] == 24 and r["init_sft_config"]["steps"] == 4 for r in records.values())
     assert len({r["recipe_hash"] for r in records.values()}) == 3
     assert "| classic | 1.0 |" in (out / "summary.md").read_text()  # the runner stores steps as floats and (out / "probe.png").stat().st_size > 0
+
+
+def test_set_pairs_become_overrides_and_a_pair_without_a_value_is_refused_with_the_option_named():
+    from studies.runs import overrides_of
+
+    assert overrides_of(["sft.n_embd=32", "rl.steps=8=x"]) == {"sft.n_embd": "32", "rl.steps": "8=x"}
+    assert overrides_of([]) == {}
+    with pytest.raises(UserError, match="sft.n_embd") as exc:
+        overrides_of(["rl.steps=8", "sft.n_embd"])
+    assert exc.value.where == "--set"
+
+
+def test_the_headroom_properties_pass_their_overrides_to_the_sft_recipe(tmp_path, monkeypatch):
+    """`properties --set sft.n_embd=32`: the SFT job the study runs is HEADROOM_SFT with that field changed."""
+    from studies import headroom_world
+
+    seen = {}
+
+    def fake_run_recipes(study, recipes, seeds, runs, *, jobs=1, overrides=None):
+        seen.update(recipes=recipes, overrides=overrides)
+        raise UserError("stop here")  # the runner itself is tested above
+
+    monkeypatch.setattr(headroom_world, "run_recipes", fake_run_recipes)
+    with pytest.raises(UserError, match="stop here"):
+        headroom_world.properties(tmp_path, tmp_path / "runs", (0,), overrides={"sft.n_embd": "32"})
+    assert seen["overrides"] == {"sft.n_embd": "32"}
+    from suite.recipes import apply_overrides
+
+    (recipe,) = seen["recipes"].values()
+    assert apply_overrides(recipe, seen["overrides"], where="test").sft.n_embd == 32 != recipe.sft.n_embd
