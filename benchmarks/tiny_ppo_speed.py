@@ -2,6 +2,7 @@
 run, one thread each, plus a per-phase breakdown of today's step (issue #13, part 3).
 
     python benchmarks/tiny_ppo_speed.py [--steps N] [--rounds R] [--baseline REV] [--phases-only [--tree DIR]]
+        [--checkpoint DIR]
 
 - **A/B on the issue's recipe.** Takeaway 4.1's classic-reward PPO probe (`experiments._tiny_recipes.PROBE`: 8 prompts
   x 8 samples, limit 112, 4 updates of 16 samples per rollout, policy + reference + critic) from the search world's
@@ -87,7 +88,7 @@ def ab(baseline: str, steps: int, warmup: int, rounds: int) -> None:
     print(f"  speed-up: x{med['baseline'] / med['current']:.2f}")
 
 
-def phases(steps: int, tree: Path = ROOT) -> None:
+def phases(steps: int, tree: Path = ROOT, checkpoint: Path | None = None) -> None:
     """Per-phase ms/step of the engine in `tree` (default: this checkout) on the headroom recipe (in process,
     perf_counter wrappers; the checkpoint and problems come from this checkout)."""
     import dataclasses
@@ -121,7 +122,7 @@ def phases(steps: int, tree: Path = ROOT) -> None:
                 t[name] += time.perf_counter() - s
         return timed
 
-    policy, tok, _ = tm.load_checkpoint(ROOT / "evidence" / "tiny" / "headroom" / "sft_seek")
+    policy, tok, _ = tm.load_checkpoint(checkpoint or ROOT / "evidence" / "tiny" / "headroom" / "sft_seek")
     train, _ = rl_problem_sets(HR_COSINE_REP.init.sft.families, HR_COSINE_REP.n_train, 1, seed=2)
     cfg = dataclasses.replace(HR_COSINE_REP.rl, steps=steps + 1, eval_every=10_000, eval_size=1)
     def timed_scoring(fn):
@@ -153,7 +154,9 @@ def phases(steps: int, tree: Path = ROOT) -> None:
             setattr(tm.TinyGPT, name, fn)
     total = (stamps[-1] - stamps[0]) / steps
     lengths = out["curves"]["response_length"]["value"][1:]
-    print(f"\nheadroom recipe (HR_COSINE_REP, limit 160), {steps} steps, mean length {sum(lengths) / len(lengths):.1f}:")
+    c = policy.config
+    print(f"\nheadroom recipe (HR_COSINE_REP, limit 160), {steps} steps, mean length {sum(lengths) / len(lengths):.1f}, "
+          f"model {c.n_layer} x {c.n_embd} ({policy.num_params():,} parameters):")
     # the backward pass of a matmul costs two of its forward passes (the gradients of both operands)
     flops["backward + optimizer"] = 2 * (flops["update fwd"] + flops["critic update fwd"])
     accounted = 0.0
@@ -230,10 +233,11 @@ def main(argv=None):
     ap.add_argument("--baseline", default="e3fa787")
     ap.add_argument("--phases-only", action="store_true", help="skip the A/B, print the phases")
     ap.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose engine the phases time")
+    ap.add_argument("--checkpoint", type=Path, help="the phases' SFT policy (default: evidence/tiny/headroom/sft_seek)")
     args = ap.parse_args(argv)
     if not args.phases_only:
         ab(args.baseline, args.steps, args.warmup, args.rounds)
-    phases(args.steps, args.tree)
+    phases(args.steps, args.tree, args.checkpoint)
     return 0
 
 
