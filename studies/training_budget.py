@@ -1,8 +1,9 @@
 """Study: how much RL training do Section 4's claim verdicts need? Issue #13 asks for all of Takeaways 4.1-4.6 at
 `tiny` within 20 minutes on two cores (three seeds). The recipes behind the stored references cost 161.6 core-minutes
-(evidence/tiny/main_job_avx2), and the tiny engine is compute-bound at these shapes
-(`benchmarks/tiny_ppo_speed.py --phases-only`), so meeting that budget means training less. This study measures
-what training less does to the verdicts, two ways, with each finding's own claim checks, unchanged:
+(evidence/tiny/main_job_avx2), and a PPO step of the tiny engine costs about as much with a third of the model's
+FLOPs (`benchmarks/tiny_ppo_speed.py --phases-only --checkpoint ...`; evidence/tiny/training_budget), so meeting
+that budget means training less. This study measures what training less does to the verdicts, two ways, with each
+finding's own claim checks, unchanged:
 
 - **truncated** (`--run`): a finished run's RL curves cut after a fraction f of each arm's iterations, rounded down
   to its held-out evaluation grid; the final scalars (held-out accuracy, length, exceed rate, training accuracy) are
