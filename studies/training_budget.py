@@ -1,4 +1,4 @@
-"""Study: how much RL training do Section 4's claim verdicts need? Issue #13 asks for all of Takeaways 4.1-4.6 at
+"""Study: how much training do the tiny findings' claim verdicts need? Issue #13 asks for all of Takeaways 4.1-4.6 at
 `tiny` within 20 minutes on two cores (three seeds). The recipes behind the stored references cost 161.6 core-minutes
 (evidence/tiny/main_job_avx2), and a PPO step of the tiny engine costs about as much with a third of the model's
 FLOPs (`benchmarks/tiny_ppo_speed.py --phases-only --checkpoint ...`; evidence/tiny/training_budget), so meeting
@@ -10,12 +10,13 @@ finding's own claim checks, unchanged:
   read at the cut. This is what the same training showed at that point. It is not a shorter run: a run of f x the
   iterations decays its learning rate over its own length (`cosine_with_min_lr`), so it trains less per iteration
   near its end than the first f of a longer run did.
-- **trained** (`--train F`): the six findings run again, from scratch (their SFT unchanged), with every RL arm's
-  iterations multiplied by F (4.4's `large_2x` keeps twice the others'), judged the same way; with each finding's
+- **trained** (`--train F`): the findings run again, from scratch, with every arm's training multiplied by F: an RL
+  arm's PPO iterations (its SFT start unchanged; 4.4's `large_2x` keeps twice the others'), an SFT arm's steps and
+  warm-up (Sections 3 and 5's SFT-only arms, e.g. `--only takeaway-3.1`). Judged the same way, with each finding's
   core-minutes and its wall-time bound on two cores (`studies.run_cost`).
 
     python -m studies.training_budget --run runs/tiny [--fractions 0.25,0.5,0.75,1] [--out DIR]
-        [--train 0.25 --runs runs/budget --jobs 2]
+        [--train 0.25 --runs runs/budget --jobs 2] [--only ID ...]
 
 Writes `verdicts.md` (each claim check's verdict per fraction, and each finding's claim verdict), `verdicts.png`
 (the same as coloured cells), `costs.md` (with `--train`) and `training_budget.json` to `--out`. Reproduction checks
@@ -39,7 +40,7 @@ from suite.checks.multiplicity import apply_holm
 from suite.cli_args import positive_int
 from suite.errors import UserError
 from suite.metrics import names as M
-from suite.tiny.recipes import TinyRLRecipe
+from suite.tiny.recipes import TinyRLRecipe, TinySFTRecipe
 
 SECTION_4 = tuple(f"takeaway-4.{i}" for i in range(1, 7))
 
@@ -86,7 +87,8 @@ def claim_checks(exp, obs) -> list:
 
 
 def truncated_verdicts(run_dir: Path, fraction: float, ids=SECTION_4) -> dict[str, list]:
-    """{finding: claim check results} of `run_dir` with every arm cut at `fraction` of its iterations."""
+    """{finding: claim check results} of `run_dir` with every arm cut at `fraction` of its iterations (at 1, the run
+    as it is, whatever its arms' kinds)."""
     summary, plan = replan(run_dir, ids)
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,33 +97,45 @@ def truncated_verdicts(run_dir: Path, fraction: float, ids=SECTION_4) -> dict[st
             arms = summary.experiments[pe.experiment.id].arms
             for arm, a in arms.items():
                 recipe = plan.recipes[a.recipe_hash]
-                if not isinstance(recipe, TinyRLRecipe):
-                    raise UserError(f"arm {arm!r} is a {recipe.kind} job; only tiny RL arms can be cut",
-                                    where=f"{run_dir}: {pe.experiment.id}")
-                last = cut_step(recipe, fraction)
+                whole = fraction >= 1  # the run as it is: any kind of arm
+                if not whole and not isinstance(recipe, TinyRLRecipe):
+                    raise UserError(f"arm {arm!r} is a {recipe.kind} job; only tiny RL arms can be cut (an SFT "
+                                    "arm is evaluated once, at its end)", where=f"{run_dir}: {pe.experiment.id}")
                 for seed in a.seeds:
                     where = str(runner.RunLayout(run_dir).metrics_json(a.recipe_hash, seed))
-                    cut = truncate(runner.load_metrics(run_dir, a.recipe_hash, seed), last, where)
+                    metrics = runner.load_metrics(run_dir, a.recipe_hash, seed)
+                    cut = metrics if whole else truncate(metrics, cut_step(recipe, fraction), where)
                     path = cut_layout.metrics_json(a.recipe_hash, seed)
                     write_json_atomic(path, cut)
             out[pe.experiment.id] = claim_checks(pe.experiment, runner.arm_observations(Path(tmp), arms))
     return out
 
 
+def scaled_sft(cfg, fraction: float):
+    """An SFT config at `fraction` of its steps: warm-up scaled alike, and an evaluation at the end kept at the end."""
+    steps = max(1, round(fraction * cfg.steps))
+    return replace(cfg, steps=steps, warmup_steps=round(fraction * cfg.warmup_steps),
+                   eval_every=steps if cfg.eval_every >= cfg.steps else min(cfg.eval_every, steps))
+
+
 def scaled(exp, fraction: float):
-    """The finding with every tiny RL arm's iterations multiplied by `fraction` (at least one); SFT unchanged."""
+    """The finding with every tiny arm's training multiplied by `fraction` (at least one step): an RL arm's PPO
+    iterations (its SFT start unchanged), an SFT arm's steps (`scaled_sft`; its own SFT start, if any, unchanged)."""
     spec = exp.scales["tiny"]
     recipes = {}
     for arm, r in spec.recipes.items():
-        if not isinstance(r, TinyRLRecipe):
-            raise UserError(f"arm {arm!r} is a {r.kind} job; only tiny RL arms can be scaled", where=exp.id)
-        recipes[arm] = replace(r, rl=replace(r.rl, steps=max(1, round(fraction * r.rl.steps))))
+        if isinstance(r, TinyRLRecipe):
+            recipes[arm] = replace(r, rl=replace(r.rl, steps=max(1, round(fraction * r.rl.steps))))
+        elif isinstance(r, TinySFTRecipe):
+            recipes[arm] = replace(r, sft=scaled_sft(r.sft, fraction))
+        else:
+            raise UserError(f"arm {arm!r} is a {r.kind} job; only tiny RL and SFT arms can be scaled", where=exp.id)
     return replace(exp, scales={**exp.scales, "tiny": replace(spec, recipes=recipes)})
 
 
 def trained_verdicts(fraction: float, run_dir: Path, jobs: int, ids=SECTION_4) -> tuple[dict[str, list], list, dict]:
-    """Run the findings with their RL iterations scaled by `fraction` into `run_dir` (resumable); returns ({finding:
-    claim check results}, cost rows, cost total)."""
+    """Run the findings with their training scaled by `fraction` (`scaled`) into `run_dir` (resumable); returns
+    ({finding: claim check results}, cost rows, cost total)."""
     from suite.registry import discover, select
 
     exps = [scaled(e, fraction) for e in select(discover("experiments"), list(ids), "tiny")]
@@ -188,6 +202,10 @@ def plot(columns: dict[str, dict[str, list]], path: Path) -> None:
     plt.close(fig)
 
 
+def column_name(fraction: float) -> str:
+    return "full run" if fraction >= 1 else f"cut at {fraction:g}"
+
+
 def fraction_arg(text: str) -> tuple[float, ...]:
     try:
         values = tuple(float(s) for s in text.split(","))
@@ -200,21 +218,26 @@ def fraction_arg(text: str) -> tuple[float, ...]:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--run", type=Path, required=True, help="a finished run of Section 4 at tiny scale")
+    ap.add_argument("--run", type=Path, help="a finished run of the findings at tiny scale, to cut")
     ap.add_argument("--fractions", default="0.25,0.5,0.75,1", help="where to cut each arm (fractions of its "
                     "iterations; default 0.25,0.5,0.75,1)")
-    ap.add_argument("--train", type=float, help="also run the findings with their RL iterations scaled by this")
+    ap.add_argument("--train", type=float, help="also run the findings with their training scaled by this")
+    ap.add_argument("--only", nargs="+", metavar="ID", default=list(SECTION_4),
+                    help="the findings (default: takeaway-4.1 ... takeaway-4.6)")
     ap.add_argument("--runs", type=Path, default=Path("runs") / "budget", help="run directory for --train")
     ap.add_argument("--jobs", type=positive_int, default=2, help="jobs in parallel for --train")
     ap.add_argument("--out", type=Path, help="folder for verdicts.md, costs.md and training_budget.json")
     args = ap.parse_args(argv)
-    fractions = fraction_arg(args.fractions)
+    if args.run is None and args.train is None:
+        raise UserError("nothing to do: give a finished run to cut (--run), a fraction to train at (--train), or both")
+    fractions = fraction_arg(args.fractions) if args.run is not None else ()
     if args.train is not None and not 0 < args.train <= 1:
         raise UserError(f"expected a fraction in (0, 1], got {args.train}", where="--train")
-    columns = {f"cut at {f:g}": truncated_verdicts(args.run, f) for f in fractions}
+    ids = tuple(args.only)
+    columns = {column_name(f): truncated_verdicts(args.run, f, ids) for f in fractions}
     costs = None
     if args.train is not None:
-        results, rows, total = trained_verdicts(args.train, args.runs, args.jobs)
+        results, rows, total = trained_verdicts(args.train, args.runs, args.jobs, ids)
         columns[f"trained at {args.train:g}"] = results
         costs = to_markdown(rows, total, 2)
     table = verdict_table(columns)
@@ -224,7 +247,8 @@ def main(argv=None) -> None:
     if args.out:
         plot(columns, args.out / "verdicts.png")
         write_json_atomic(args.out / "training_budget.json", {
-            "run": str(args.run), "fractions": list(fractions), "train": args.train,
+            "run": str(args.run) if args.run else None, "fractions": list(fractions), "train": args.train,
+            "findings": list(ids),
             "verdicts": {col: {i: [r.to_dict() for r in rs] for i, rs in by_id.items()}
                          for col, by_id in columns.items()},
         })

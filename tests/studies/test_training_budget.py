@@ -4,6 +4,7 @@ with their RL iterations scaled."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -46,6 +47,15 @@ def test_a_cut_keeps_each_curve_up_to_the_cut_and_reads_the_final_scalars_there(
     assert any(cut["scalars"][k] != m["scalars"][k] for k in tb.FINAL)
 
 
+def test_an_sft_finding_is_judged_whole_and_refused_a_cut(smoke_run_of, tmp_path_factory):
+    run = smoke_run_of(tmp_path_factory, "takeaway-3.1")
+    whole = tb.truncated_verdicts(run, 1.0, ids=("takeaway-3.1",))["takeaway-3.1"]
+    own = [c for c in runner.read_summary(run).experiments["takeaway-3.1"].checks if c.role == verdicts.CLAIM]
+    assert [(r.name, r.verdict) for r in whole] == [(c.name, c.verdict) for c in own]
+    with pytest.raises(UserError, match="only tiny RL arms can be cut"):
+        tb.truncated_verdicts(run, 0.5, ids=("takeaway-3.1",))
+
+
 def test_a_scalar_measured_only_at_the_end_cannot_be_cut():
     m = {"scalars": {M.HELDOUT_ACCURACY: 0.5, "ood_accuracy": 0.3},
          "curves": {M.HELDOUT_ACCURACY_CURVE: {"step": [0, 10], "value": [0.4, 0.5]}}}
@@ -75,10 +85,40 @@ def test_scaling_multiplies_every_rl_arms_iterations_and_leaves_the_rest():
     assert quarter.scales["paper"] == EXPERIMENT.scales["paper"]
 
 
+def test_scaling_an_sft_finding_shortens_its_sft_and_keeps_its_evaluation_at_the_end():
+    from experiments.takeaway_3_1 import EXPERIMENT
+
+    full = EXPERIMENT.scales["tiny"].recipes
+    quarter = tb.scaled(EXPERIMENT, 0.25).scales["tiny"].recipes
+    for arm, r in quarter.items():
+        f = full[arm].sft
+        assert r.sft.steps == round(f.steps / 4) and r.sft.warmup_steps == round(f.warmup_steps / 4)
+        assert f.eval_every == f.steps and r.sft.eval_every == r.sft.steps  # evaluated once, at the end
+        assert replace(r.sft, steps=f.steps, warmup_steps=f.warmup_steps, eval_every=f.eval_every) == f
+    # an SFT config evaluated along the way keeps its cadence, within the shorter run
+    from suite.tiny.sft_config import HEADROOM_SFT
+
+    assert tb.scaled_sft(HEADROOM_SFT, 0.1).eval_every == min(HEADROOM_SFT.eval_every, 150)
+
+
+def test_a_kind_that_cannot_be_scaled_is_refused():
+    from experiments.takeaway_5_2 import EXPERIMENT
+
+    assert "tiny-judge" in {r.kind for r in EXPERIMENT.scales["tiny"].recipes.values()}  # 5.2's judge arm
+    with pytest.raises(UserError, match="only tiny RL and SFT arms"):
+        tb.scaled(EXPERIMENT, 0.5)
+
+
+def test_nothing_to_do_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main_guard(lambda: tb.main(["--fractions", "0.5"]))
+    assert exc.value.code == 2 and "nothing to do" in capsys.readouterr().err
+
+
 def test_the_table_lines_up_checks_and_columns(smoke_42):
     cut = tb.truncated_verdicts(smoke_42, 0.5, ids=("takeaway-4.2",))
     whole = tb.truncated_verdicts(smoke_42, 1.0, ids=("takeaway-4.2",))
-    table = tb.verdict_table({"cut at 0.5": cut, "cut at 1": whole})
+    table = tb.verdict_table({"cut at 0.5": cut, "full run": whole})
     rows = [line for line in table.splitlines() if line.startswith("| takeaway-4.2 |")]
     assert len(rows) == len(whole["takeaway-4.2"]) + 1 and "**claim verdict**" in rows[-1]
     assert table.splitlines()[-1].startswith("| all | checks pass/fail/inconclusive |")
@@ -104,6 +144,6 @@ def test_a_folder_that_is_not_a_run_exits_2(tmp_path, capsys):
 def test_the_study_writes_its_table_and_json(smoke_42, tmp_path):
     tb.main(["--run", str(smoke_42), "--fractions", "0.5,1", "--out", str(tmp_path)])
     data = json.loads((tmp_path / "training_budget.json").read_text())
-    assert set(data["verdicts"]) == {"cut at 0.5", "cut at 1"} and data["train"] is None
+    assert set(data["verdicts"]) == {"cut at 0.5", "full run"} and data["train"] is None
     assert "| takeaway-4.2 |" in (tmp_path / "verdicts.md").read_text()
     assert (tmp_path / "verdicts.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
