@@ -90,6 +90,7 @@ def truncated_verdicts(run_dir: Path, fraction: float, ids=SECTION_4) -> dict[st
     """{finding: claim check results} of `run_dir` with every arm cut at `fraction` of its iterations (at 1, the run
     as it is, whatever its arms' kinds)."""
     summary, plan = replan(run_dir, ids)
+    whole = fraction >= 1  # the run as it is: any kind of arm
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         cut_layout = runner.RunLayout(Path(tmp))
@@ -97,7 +98,6 @@ def truncated_verdicts(run_dir: Path, fraction: float, ids=SECTION_4) -> dict[st
             arms = summary.experiments[pe.experiment.id].arms
             for arm, a in arms.items():
                 recipe = plan.recipes[a.recipe_hash]
-                whole = fraction >= 1  # the run as it is: any kind of arm
                 if not whole and not isinstance(recipe, TinyRLRecipe):
                     raise UserError(f"arm {arm!r} is a {recipe.kind} job; only tiny RL arms can be cut (an SFT "
                                     "arm is evaluated once, at its end)", where=f"{run_dir}: {pe.experiment.id}")
