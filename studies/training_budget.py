@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from studies.run_cost import plan_costs, to_markdown
 from studies.runs import emit, main_guard, replan
 from suite import runner, verdicts
 from suite.atomic import write_json_atomic
-from suite.checks.multiplicity import apply_holm
+from suite.checks.multiplicity import evaluate_checks
 from suite.cli_args import positive_int
 from suite.errors import UserError
 from suite.metrics import names as M
@@ -81,9 +80,8 @@ def truncate(metrics: dict, last_step: int, where: str) -> dict:
 
 
 def claim_checks(exp, obs) -> list:
-    """The finding's tiny claim checks on `obs`, with Holm's correction over them, as the runner judges a run."""
-    spec = exp.scales["tiny"]
-    return apply_holm([c.evaluate(obs, None) for c in spec.checks if c.role == verdicts.CLAIM], verdicts.CLAIM)
+    """The finding's tiny claim checks on `obs`, judged as the runner judges a run (`evaluate_checks`)."""
+    return list(evaluate_checks([c for c in exp.scales["tiny"].checks if c.role == verdicts.CLAIM], obs))
 
 
 def truncated_verdicts(run_dir: Path, fraction: float, ids=SECTION_4) -> dict[str, list]:
@@ -92,22 +90,19 @@ def truncated_verdicts(run_dir: Path, fraction: float, ids=SECTION_4) -> dict[st
     summary, plan = replan(run_dir, ids)
     whole = fraction >= 1  # the run as it is: any kind of arm
     out = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        cut_layout = runner.RunLayout(Path(tmp))
-        for pe in plan.experiments:
-            arms = summary.experiments[pe.experiment.id].arms
-            for arm, a in arms.items():
-                recipe = plan.recipes[a.recipe_hash]
-                if not whole and not isinstance(recipe, TinyRLRecipe):
-                    raise UserError(f"arm {arm!r} is a {recipe.kind} job; only tiny RL arms can be cut (an SFT "
-                                    "arm is evaluated once, at its end)", where=f"{run_dir}: {pe.experiment.id}")
-                for seed in a.seeds:
-                    where = str(runner.RunLayout(run_dir).metrics_json(a.recipe_hash, seed))
-                    metrics = runner.load_metrics(run_dir, a.recipe_hash, seed)
-                    cut = metrics if whole else truncate(metrics, cut_step(recipe, fraction), where)
-                    path = cut_layout.metrics_json(a.recipe_hash, seed)
-                    write_json_atomic(path, cut)
-            out[pe.experiment.id] = claim_checks(pe.experiment, runner.arm_observations(Path(tmp), arms))
+    for pe in plan.experiments:
+        per_arm = {}
+        for arm, a in summary.experiments[pe.experiment.id].arms.items():
+            recipe = plan.recipes[a.recipe_hash]
+            if not whole and not isinstance(recipe, TinyRLRecipe):
+                raise UserError(f"arm {arm!r} is a {recipe.kind} job; only tiny RL arms can be cut (an SFT arm is "
+                                "evaluated once, at its end)", where=f"{run_dir}: {pe.experiment.id}")
+            per_arm[arm] = {}
+            for seed in a.seeds:
+                metrics = runner.load_metrics(run_dir, a.recipe_hash, seed)
+                where = str(runner.RunLayout(run_dir).metrics_json(a.recipe_hash, seed))
+                per_arm[arm][seed] = metrics if whole else truncate(metrics, cut_step(recipe, fraction), where)
+        out[pe.experiment.id] = claim_checks(pe.experiment, runner.observations_of(per_arm))
     return out
 
 

@@ -19,8 +19,8 @@ import math
 from dataclasses import replace
 from typing import Sequence
 
-from suite.checks.kinds import CheckResult
-from suite.verdicts import CLAIM, FAIL, INCONCLUSIVE, PASS
+from suite.checks.kinds import Check, CheckResult
+from suite.verdicts import CLAIM, FAIL, INCONCLUSIVE, PASS, REPRODUCTION
 
 FAMILY_ALPHA = 0.05
 
@@ -58,3 +58,9 @@ def apply_holm(results: Sequence[CheckResult], role: str, alpha: float = FAMILY_
                 f"{r.evidence} [Holm over {m} {role} checks: p={r.p_value:.3g} does not survive the family-wise "
                 f"{alpha:g}; fail -> {new}]"))
     return tuple(out)
+
+
+def evaluate_checks(checks: Sequence[Check], observations, reference=None) -> tuple[CheckResult, ...]:
+    """Every check evaluated on `observations` (and `reference`, for the reproduction checks), then Holm's rule
+    within each role: the results a finding's verdicts are made from, in the checks' order."""
+    return apply_holm(apply_holm([c.evaluate(observations, reference) for c in checks], CLAIM), REPRODUCTION)

@@ -33,6 +33,7 @@ from suite.runner.readback import (
     job_wall_time_s,
     load_metrics,
     observations,
+    observations_of,
     read_recipe,
     read_run_info,
 )
@@ -111,6 +112,6 @@ __all__ = [
     "HASH_LEN", "METRICS_SCHEMA", "SUMMARY_SCHEMA", "ArmRun", "ExperimentSummary", "Job", "Plan", "PlannedExperiment",
     "RunLayout", "RunSummary", "arm_observations", "arm_sources", "arm_wall_time_s", "check_from_dict",
     "check_references", "check_runnable", "execute", "execute_job", "find_reference", "is_finished", "job_key",
-    "judge_experiment", "load_metrics", "not_run_message", "observations", "plan_run", "read_recipe", "read_run_info",
+    "judge_experiment", "load_metrics", "not_run_message", "observations", "observations_of", "plan_run", "read_recipe", "read_run_info",
     "read_summary", "run", "short_hash", "summarise", "validate_job_output",
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Mapping
 
 from suite import provenance, verdicts
-from suite.checks.multiplicity import apply_holm
+from suite.checks.multiplicity import evaluate_checks
 from suite.runner.collect import collected
 from suite.experiment import Experiment
 from suite.references import Reference, load_reference, reference_path
@@ -83,8 +83,7 @@ def judge_experiment(pe: PlannedExperiment, scale: str, run_dir: Path, *, errors
     if other:
         changes += (f"The run's recipes differ from the reference's for {', '.join(other)} (recipe overrides such as "
                     "--set or --smoke): the run is compared, and can deviate, but cannot match the reference.",)
-    results = apply_holm(apply_holm([c.evaluate(run_obs, compared) for c in spec.checks], verdicts.CLAIM),
-                         verdicts.REPRODUCTION)
+    results = evaluate_checks(spec.checks, run_obs, compared)
     # Stored as summary.json will hold them (rounded, NaN as None), so that a summary read back equals this one.
     checks = tuple(check_from_dict(r.to_dict()) for r in results)
     return ExperimentSummary(

@@ -85,20 +85,26 @@ def _check_curve(curve, where: str) -> None:
 
 
 def arm_observations(run_dir: Path, arms: Mapping[str, ArmRun]) -> Observations:
-    """Per arm, every scalar and curve its seeds' metrics files hold (a metric missing from some seeds is summarised
-    over the seeds that have it; curves are aligned on the steps all those seeds share)."""
+    """Per arm, every scalar and curve its seeds' metrics files hold (`observations_of`)."""
+    return observations_of({arm: {s: load_metrics(run_dir, a.recipe_hash, s) for s in a.seeds}
+                            for arm, a in arms.items()})
+
+
+def observations_of(per_arm: Mapping[str, Mapping[int, dict]]) -> Observations:
+    """{arm: {seed: metrics dict, as `load_metrics` returns it}} -> observations: a metric missing from some seeds is
+    summarised over the seeds that have it; curves are aligned on the steps all those seeds share."""
     obs: Observations = {}
-    for arm, a in arms.items():
-        per_seed = [load_metrics(run_dir, a.recipe_hash, s) for s in a.seeds]
+    for arm, by_seed in per_arm.items():
+        seeds, per_seed = list(by_seed), list(by_seed.values())
         scalars = {}
         for name in sorted(set().union(*(m["scalars"] for m in per_seed))):
-            have = [(s, m) for s, m in zip(a.seeds, per_seed) if name in m["scalars"]]
+            have = [(s, m) for s, m in zip(seeds, per_seed) if name in m["scalars"]]
             scalars[name] = ScalarSample.from_values([m["scalars"][name] for _, m in have],
                                                      within_se=[m.get("scalar_se", {}).get(name) for _, m in have],
                                                      seeds=[s for s, _ in have])
         curves = {}
         for name in sorted(set().union(*(m["curves"] for m in per_seed))):
-            have = [(s, m) for s, m in zip(a.seeds, per_seed) if name in m["curves"]]
+            have = [(s, m) for s, m in zip(seeds, per_seed) if name in m["curves"]]
             rows = [(m["curves"][name]["step"], m["curves"][name]["value"]) for _, m in have]
             curves[name] = CurveSample.from_seed_curves(rows, seeds=[s for s, _ in have])
         obs[arm] = ArmObservations(scalars, curves)
